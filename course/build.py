@@ -1,0 +1,107 @@
+"""``python -m course build``: source/ -> release/ (student notebooks) and solutions/.
+
+1. Every source notebook gets the configured Colab badge and setup cell and loses
+   any outputs, execution counts and widget state (source/ is stored clean).
+2. nbgrader's ``generate_assignment`` writes the student version into release/.
+3. nbgrader's ``generate_solution`` executes the source into solutions/, with
+   outputs; widgets fall back to static figures there (``DLKIT_NO_WIDGETS=1``).
+
+The gradebook used while building is a throwaway one: building never touches the
+grading state under grading/.
+"""
+
+from __future__ import annotations
+
+import tempfile
+import time
+from pathlib import Path
+
+from nbgrader.converters import GenerateAssignment, GenerateSolution
+
+from . import nbg, notebooks
+from .config import ASSIGNMENTS, ROOT, Assignment
+
+
+class BuildError(RuntimeError):
+    pass
+
+
+def clean(nb) -> list[str]:
+    """Strip outputs, execution counts and widget state in place; return what changed."""
+    changed = []
+    for cell in nb.cells:
+        if cell.cell_type == "code":
+            if cell.get("outputs"):
+                cell.outputs = []
+                changed.append("outputs")
+            if cell.get("execution_count") is not None:
+                cell.execution_count = None
+                changed.append("execution counts")
+        for key in ("execution", "collapsed", "scrolled"):
+            if key in cell.metadata:
+                del cell.metadata[key]
+                changed.append(f"cell metadata {key}")
+    if "widgets" in nb.metadata:
+        del nb.metadata["widgets"]
+        changed.append("widget state")
+    return sorted(set(changed))
+
+
+def sync_source(assignment: Assignment, write: bool = True) -> list[str]:
+    """Render templates into and clean one source notebook; return what was (or would be) changed."""
+    path = assignment.path("source")
+    nb = notebooks.read(path)
+    changed = notebooks.render_templates(nb, assignment) + clean(nb)
+    if changed and write:
+        notebooks.write(nb, path)
+    return changed
+
+
+def build(
+    out: Path = ROOT,
+    assignments=ASSIGNMENTS,
+    *,
+    solutions: bool = True,
+    sync: bool = True,
+    log=print,
+) -> None:
+    """Generate ``out/release`` (and ``out/solutions``) for ``assignments``."""
+    out = Path(out)
+    for a in assignments:
+        if sync:
+            changed = sync_source(a)
+            if changed:
+                log(f"source/{a.id}: updated {', '.join(changed)}")
+    with tempfile.TemporaryDirectory(prefix="dlfs-build-") as tmp:
+        cfg = nbg.load_config(
+            workdir=Path(tmp), release=out / "release", solutions=out / "solutions"
+        )
+        for a in assignments:
+            start = time.perf_counter()
+            result = nbg.run(GenerateAssignment, cfg, a.id, force=True, create_assignment=True)
+            _require(result, f"generate_assignment {a.id}")
+            log(f"release/{a.id}/{a.notebook}: generated ({time.perf_counter() - start:.1f} s)")
+            if solutions:
+                start = time.perf_counter()
+                with nbg.env(DLKIT_NO_WIDGETS="1"):
+                    result = nbg.run(GenerateSolution, cfg, a.id, force=True)
+                _require(result, f"generate_solution {a.id}")
+                _check_executed(out / "solutions" / a.id / a.notebook)
+                log(
+                    f"solutions/{a.id}/{a.notebook}: executed ({time.perf_counter() - start:.1f} s)"
+                )
+
+
+def _require(result: dict, what: str) -> None:
+    if not result["success"]:
+        raise BuildError(f"{what} failed:\n{result.get('log', '')}\n{result.get('error', '')}")
+
+
+def _check_executed(path: Path) -> None:
+    """A solution notebook must run without a single error."""
+    nb = notebooks.read(path)
+    for i, cell in enumerate(nb.cells):
+        for output in cell.get("outputs", []):
+            if output.get("output_type") == "error":
+                name = notebooks.grade_id(cell) or f"cell {i}"
+                raise BuildError(f"{path}: {name} raised {output['ename']}: {output['evalue']}")

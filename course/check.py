@@ -1,0 +1,189 @@
+"""``python -m course check``: the course is consistent before it is released.
+
+- source/ notebooks are clean (no outputs) and their badge and setup cell match
+  course/config.py;
+- grade_ids are unique, every exercise has locked test cells with points, and the
+  points add up to the totals in course/config.py (and so in the README);
+- release/ leaks neither solution code nor hidden tests;
+- release/ and solutions/ are exactly what ``build`` makes from source/ (drift).
+  release/ is compared byte for byte; solutions/ by cell sources and metadata (their
+  outputs are validated by nbval in the test suite instead).
+"""
+
+from __future__ import annotations
+
+import ast
+import re
+import tempfile
+from pathlib import Path
+
+from . import notebooks
+from .build import build, sync_source
+from .config import ASSIGNMENTS, Assignment
+
+_REGION = {
+    "solution": ("### BEGIN SOLUTION", "### END SOLUTION"),
+    "hidden": ("### BEGIN HIDDEN TESTS", "### END HIDDEN TESTS"),
+}
+_MIN_LEAK_LENGTH = 16  # shorter lines ("return z", "import numpy") are too common to mean a leak
+
+
+def _regions(source: str, kind: str) -> tuple[list[str], list[str]]:
+    """Lines inside and outside the ``kind`` regions of one cell."""
+    begin, end = _REGION[kind]
+    inside, outside, within = [], [], False
+    for line in source.split("\n"):
+        stripped = line.strip()
+        if stripped == begin:
+            within = True
+        elif stripped == end:
+            within = False
+        else:
+            (inside if within else outside).append(stripped)
+    return inside, outside
+
+
+def find_leaks(source_nb, release_text: str) -> list[str]:
+    """Solution or hidden-test lines of the source that appear in the release."""
+    leaks = []
+    for marker in ("BEGIN SOLUTION", "END SOLUTION", "BEGIN HIDDEN TESTS", "END HIDDEN TESTS"):
+        if marker in release_text:
+            leaks.append(f"marker {marker!r} present")
+    for kind in _REGION:
+        secret, public = set(), set()
+        for cell in source_nb.cells:
+            inside, outside = _regions(cell.source, kind)
+            secret.update(inside)
+            public.update(outside)
+        for line in sorted(secret - public):
+            if len(line) >= _MIN_LEAK_LENGTH and not line.startswith("#") and line in release_text:
+                leaks.append(f"{kind} line {line!r}")
+    return leaks
+
+
+def check_metadata(nb, assignment: Assignment) -> list[str]:
+    problems = []
+    ids = [notebooks.grade_id(c) for c in nb.cells if notebooks.grade_id(c)]
+    duplicates = sorted({i for i in ids if ids.count(i) > 1})
+    if duplicates:
+        problems.append(f"grade_ids used more than once: {duplicates}")
+    try:
+        exercises = notebooks.exercises(nb)
+    except ValueError as exc:
+        return [*problems, str(exc)]
+    for name, ex in exercises.items():
+        if not re.fullmatch(r"[a-z_][a-z0-9_]*", name):
+            problems.append(f"solution cell {name!r} must be named after the function it defines")
+        if f"def {name}(" not in ex.solution.source:
+            problems.append(f"solution cell {name!r} does not define {name}()")
+        if not ex.tests:
+            problems.append(f"exercise {name!r} has no test cells")
+        for cell in ex.tests:
+            meta = notebooks.nbgrader_meta(cell)
+            if not meta.get("points"):
+                problems.append(f"test cell {meta['grade_id']!r} has no points")
+            if not meta.get("locked"):
+                problems.append(f"test cell {meta['grade_id']!r} is not locked")
+            if _ends_with_value(cell.source):
+                problems.append(
+                    f"test cell {meta['grade_id']!r} ends with an expression: nbgrader would read its "
+                    "value as a partial score; assign it (`_ = ...`) or end with a check"
+                )
+            if not cell.source.lstrip().startswith('"""Check'):
+                problems.append(
+                    f'test cell {meta["grade_id"]!r} must start with a """Check that ...""" docstring'
+                )
+    total = sum(ex.points for ex in exercises.values())
+    if total != assignment.points:
+        problems.append(
+            f"test cells add up to {total:g} points; course/config.py says {assignment.points}"
+        )
+    return problems
+
+
+# checks that return None: ending a test cell with one of these produces no output
+_SILENT_CHECKS = {
+    "check_close",
+    "check_equal",
+    "check_shape",
+    "check_true",
+    "check_finite",
+    "check_derivative",
+    "check_gradient",
+}
+
+
+def _ends_with_value(source: str) -> bool:
+    """True if the cell's last statement is an expression that may display a value."""
+    try:
+        body = ast.parse(source).body
+    except SyntaxError:
+        return False
+    if not body or not isinstance(body[-1], ast.Expr):
+        return False
+    value = body[-1].value
+    if isinstance(value, ast.Constant):  # a lone docstring
+        return False
+    if isinstance(value, ast.Call):
+        func = value.func
+        name = func.attr if isinstance(func, ast.Attribute) else getattr(func, "id", "")
+        return name not in _SILENT_CHECKS and name != "print"
+    return True
+
+
+def _solution_skeleton(path: Path) -> list:
+    nb = notebooks.read(path)
+    return [(c.cell_type, c.source, c.metadata.get("nbgrader")) for c in nb.cells]
+
+
+def check(
+    assignments=ASSIGNMENTS, *, drift: bool = True, solutions: bool = True, log=print
+) -> list[str]:
+    """Return a list of problems (empty when all is well)."""
+    problems: list[str] = []
+    for a in assignments:
+        source = a.path("source")
+        if not source.exists():
+            problems.append(f"{source} is missing")
+            continue
+        pending = sync_source(a, write=False)
+        if pending:
+            problems.append(
+                f"source/{a.id}: {', '.join(pending)} not in sync or not clean; run `make build`"
+            )
+        nb = notebooks.read(source)
+        problems += [f"source/{a.id}: {p}" for p in check_metadata(nb, a)]
+        release = a.path("release")
+        if not release.exists():
+            problems.append(f"release/{a.id} is missing; run `make build`")
+        else:
+            problems += [
+                f"release/{a.id} leaks {leak}" for leak in find_leaks(nb, release.read_text())
+            ]
+    if drift and not problems:
+        with tempfile.TemporaryDirectory(prefix="dlfs-check-") as tmp:
+            build(Path(tmp), assignments, solutions=solutions, sync=False, log=lambda *_: None)
+            for a in assignments:
+                fresh = Path(tmp) / "release" / a.id / a.notebook
+                if fresh.read_bytes() != a.path("release").read_bytes():
+                    problems.append(
+                        f"release/{a.id} differs from what `make build` generates; rebuild and commit"
+                    )
+                extra = {p.name for p in a.path("release").parent.iterdir()} - {
+                    p.name for p in fresh.parent.iterdir()
+                }
+                if extra:
+                    problems.append(
+                        f"release/{a.id} holds files build does not make: {sorted(extra)}"
+                    )
+                if solutions:
+                    committed = a.path("solutions")
+                    if not committed.exists() or _solution_skeleton(
+                        committed
+                    ) != _solution_skeleton(Path(tmp) / "solutions" / a.id / a.notebook):
+                        problems.append(
+                            f"solutions/{a.id} differs from what `make build` generates; rebuild and commit"
+                        )
+    for p in problems:
+        log(f"problem: {p}")
+    return problems

@@ -1,0 +1,61 @@
+"""Course metadata: the one place where the repository URL and the assignments live.
+
+Everything that names the repository (the Colab badges, the setup cell that installs
+dlkit on Colab) is rendered from the values below by ``python -m course build``, and
+``python -m course check`` fails when a notebook disagrees with them.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+
+# --- the repository, configured here and nowhere else -------------------------------
+GITHUB_REPOSITORY = "dlfs-course/deep-learning-fundamentals"
+GIT_REF = "main"  # branch or tag that Colab badges and the setup cell point at
+DIST_NAME = "dlfs-dlkit"  # pip distribution name of dlkit (import name: dlkit)
+COURSE_MARKER = "deep-learning-fundamentals"  # value of dlkit.__course__
+
+REPOSITORY_URL = f"https://github.com/{GITHUB_REPOSITORY}"
+INSTALL_URL = f"{DIST_NAME} @ git+{REPOSITORY_URL}.git@{GIT_REF}"
+
+
+@dataclass(frozen=True)
+class Assignment:
+    """One nbgrader assignment: ``source/<id>/<id>.ipynb``."""
+
+    id: str
+    title: str
+    minutes: int  # estimated time for a student
+    points: int  # total of the autograded test cells; checked against the notebook
+
+    @property
+    def notebook(self) -> str:
+        return f"{self.id}.ipynb"
+
+    def path(self, stage: str) -> Path:
+        """Path of the notebook in ``source``, ``release`` or ``solutions``."""
+        return ROOT / stage / self.id / self.notebook
+
+    @property
+    def colab_url(self) -> str:
+        return (
+            "https://colab.research.google.com/github/"
+            f"{GITHUB_REPOSITORY}/blob/{GIT_REF}/release/{self.id}/{self.notebook}"
+        )
+
+
+ASSIGNMENTS: tuple[Assignment, ...] = (
+    Assignment("00_getting_started", "Getting started: how the course works", 45, 10),
+    Assignment("01_perceptron", "The neuron, activation functions and the perceptron", 90, 22),
+)
+
+
+def get_assignment(assignment_id: str) -> Assignment:
+    for a in ASSIGNMENTS:
+        if a.id == assignment_id:
+            return a
+    known = ", ".join(a.id for a in ASSIGNMENTS)
+    raise KeyError(f"unknown assignment {assignment_id!r}; known: {known}")

@@ -1,0 +1,64 @@
+"""nbgrader configuration of the course (loaded by ../nbgrader_config.py and by course/*.py).
+
+Paths are relative to the repository root. nbgrader's working state (gradebook,
+submissions, autograded notebooks, feedback) lives under grading/, which git ignores.
+"""
+
+import os
+import sys
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+if str(ROOT) not in sys.path:
+    sys.path.insert(0, str(ROOT))
+
+from nbconvert.preprocessors import (
+    ClearMetadataPreprocessor,  # noqa: E402
+    CSSHTMLHeaderPreprocessor,  # noqa: E402
+)
+from nbgrader.preprocessors import (  # noqa: E402
+    AssignLatePenalties,
+    CheckCellMetadata,
+    ClearHiddenTests,
+    Execute,
+    GetGrades,
+    IgnorePattern,
+    LimitOutput,
+    SaveAutoGrades,
+)
+
+from course.preprocessors import LimitOutputBytes  # noqa: E402
+
+c = get_config()  # noqa: F821 - provided by traitlets when nbgrader loads this file
+
+c.CourseDirectory.course_id = "dlfs"
+c.CourseDirectory.root = str(ROOT)
+c.CourseDirectory.source_directory = "source"
+c.CourseDirectory.release_directory = "release"
+c.CourseDirectory.solution_directory = "solutions"  # nbgrader's default is "solution"
+c.CourseDirectory.submitted_directory = "grading/submitted"
+c.CourseDirectory.autograded_directory = "grading/autograded"
+c.CourseDirectory.feedback_directory = "grading/feedback"
+c.CourseDirectory.db_url = f"sqlite:///{ROOT / 'grading' / 'gradebook.db'}"
+
+# --- grading must survive any submission ----------------------------------------------
+# A cell that runs longer than this is interrupted; grading goes on in the same kernel.
+c.Execute.timeout = int(os.environ.get("DLFS_CELL_TIMEOUT", "30"))
+# A deleted test cell is put back (and run) instead of silently scoring 0.
+c.OverwriteCells.add_missing_cells = True
+# Megabytes of output: nbgrader limits lines; LimitOutputBytes also limits one huge line.
+c.LimitOutput.max_lines = 1000
+c.LimitOutput.max_traceback = 100
+c.LimitOutputBytes.max_bytes = 100_000
+c.Autograde.autograde_preprocessors = [
+    Execute,
+    IgnorePattern,
+    ClearMetadataPreprocessor,
+    LimitOutput,
+    LimitOutputBytes,
+    SaveAutoGrades,
+    AssignLatePenalties,
+    CheckCellMetadata,
+]
+# Feedback shows scores and visible tests, never the hidden tests.
+c.GenerateFeedback.preprocessors = [GetGrades, ClearHiddenTests, CSSHTMLHeaderPreprocessor]

@@ -1,0 +1,49 @@
+"""dlkit: the helper package of *Deep Learning Fundamentals, from scratch*.
+
+Every notebook of the course imports it. Submodules load on first use, so
+``import dlkit`` is nearly free and never pulls in matplotlib or ipywidgets::
+
+    import dlkit
+    dlkit.activations.sigmoid(0.0)   # imports dlkit.activations (and NumPy) now
+
+Modules
+-------
+activations  reference activation functions and their derivatives
+checks       assertions with actionable messages, used by the notebooks' tests
+data         small data sets (logic gates, players, blobs) and standardisation
+metrics      accuracy
+perceptron   linear prediction, a single neuron and Rosenblatt's learning rule
+plot         figures: data sets, decision boundaries, activation curves
+widgets      interactive sliders, with a static figure where widgets cannot render
+"""
+
+from __future__ import annotations
+
+import importlib
+
+__version__ = "0.1.0"
+# Marker checked by every notebook's setup cell: an unrelated project on PyPI is also
+# called `dlkit`, and this attribute tells ours apart.
+__course__ = "deep-learning-fundamentals"
+
+__all__ = [
+    "activations",
+    "checks",
+    "data",
+    "metrics",
+    "perceptron",
+    "plot",
+    "widgets",
+]
+
+
+def __getattr__(name: str):
+    if name in __all__:
+        module = importlib.import_module(f"{__name__}.{name}")
+        globals()[name] = module
+        return module
+    raise AttributeError(f"module 'dlkit' has no attribute {name!r}")
+
+
+def __dir__() -> list[str]:
+    return sorted([*globals(), *__all__])

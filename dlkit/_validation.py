@@ -1,0 +1,117 @@
+"""Input checks at dlkit's public boundaries.
+
+Every message names the argument, says what was expected and what was received, and
+suggests a fix. All checks raise ``ValueError`` or ``TypeError``.
+"""
+
+from __future__ import annotations
+
+import numbers
+from collections.abc import Sequence
+
+import numpy as np
+
+
+def as_float_array(x, name: str, *, ndim: int | Sequence[int] | None = None) -> np.ndarray:
+    """Return ``x`` as a float ndarray (float32 stays float32), checking its dimension."""
+    if isinstance(x, np.ndarray) and x.dtype.kind == "f":
+        arr = x
+    else:
+        try:
+            arr = np.asarray(x)
+        except Exception as exc:  # ragged lists and other oddities
+            raise TypeError(
+                f"{name} must be array-like of numbers; got {type(x).__name__} "
+                f"({exc}). Pass a NumPy array, e.g. np.array(...)."
+            ) from exc
+        if arr.dtype == object or arr.dtype.kind not in "biuf":
+            raise TypeError(
+                f"{name} must contain real numbers; got dtype {arr.dtype}. "
+                f"Convert it with np.asarray({name}, dtype=float)."
+            )
+        arr = arr.astype(np.float64)
+    if ndim is not None:
+        allowed = (ndim,) if isinstance(ndim, int) else tuple(ndim)
+        if arr.ndim not in allowed:
+            want = " or ".join(f"{d}-D" for d in allowed)
+            raise ValueError(
+                f"{name} must be {want}; got shape {arr.shape}.{_reshape_hint(arr, allowed, name)}"
+            )
+    return arr
+
+
+def _reshape_hint(arr: np.ndarray, allowed: tuple[int, ...], name: str) -> str:
+    if arr.ndim == 1 and 2 in allowed:
+        return (
+            f" Use {name}.reshape(1, -1) for one sample or {name}.reshape(-1, 1) for one feature."
+        )
+    if arr.ndim == 2 and 1 in allowed and 1 in arr.shape:
+        return f" Use {name}.ravel() to drop the length-1 axis."
+    return ""
+
+
+def as_2d(X, name: str = "X") -> np.ndarray:
+    """A batch ``(n_samples, n_features)``."""
+    return as_float_array(X, name, ndim=2)
+
+
+def as_labels(y, name: str = "y", *, n_samples: int | None = None) -> np.ndarray:
+    """1-D labels, optionally of a known length."""
+    arr = np.asarray(y)
+    if arr.ndim == 2 and 1 in arr.shape:
+        raise ValueError(
+            f"{name} must be 1-D with one label per sample; got shape {arr.shape}. "
+            f"Use {name}.ravel()."
+        )
+    if arr.ndim != 1:
+        raise ValueError(f"{name} must be 1-D with one label per sample; got shape {arr.shape}.")
+    if n_samples is not None and arr.shape[0] != n_samples:
+        raise ValueError(
+            f"{name} must have one label per sample: expected length {n_samples}, "
+            f"got {arr.shape[0]}. Check that X and {name} come from the same data set."
+        )
+    return arr
+
+
+def check_matching_rows(X: np.ndarray, y: np.ndarray, x_name: str = "X", y_name: str = "y") -> None:
+    if X.shape[0] != y.shape[0]:
+        raise ValueError(
+            f"{x_name} and {y_name} must have the same number of samples; "
+            f"got {x_name}.shape={X.shape} and {y_name}.shape={y.shape}."
+        )
+
+
+def check_positive(value, name: str, *, allow_zero: bool = False) -> float:
+    if not isinstance(value, numbers.Real) or isinstance(value, bool):
+        raise TypeError(f"{name} must be a real number; got {type(value).__name__}.")
+    if value < 0 or (value == 0 and not allow_zero) or not np.isfinite(value):
+        bound = ">= 0" if allow_zero else "> 0"
+        raise ValueError(f"{name} must be finite and {bound}; got {value}.")
+    return float(value)
+
+
+def check_int(value, name: str, *, minimum: int = 0) -> int:
+    if isinstance(value, bool) or not isinstance(value, numbers.Integral):
+        raise TypeError(f"{name} must be an integer; got {value!r} ({type(value).__name__}).")
+    if value < minimum:
+        raise ValueError(f"{name} must be >= {minimum}; got {value}.")
+    return int(value)
+
+
+def check_choice(value, name: str, choices: Sequence[str]) -> str:
+    if value not in choices:
+        options = ", ".join(repr(c) for c in choices)
+        raise ValueError(f"{name} must be one of {options}; got {value!r}.")
+    return value
+
+
+def check_rng(rng) -> np.random.Generator:
+    """Accept a Generator or an integer seed; never touch NumPy's global state."""
+    if isinstance(rng, np.random.Generator):
+        return rng
+    if isinstance(rng, numbers.Integral) and not isinstance(rng, bool):
+        return np.random.default_rng(int(rng))
+    raise TypeError(
+        f"rng must be a numpy.random.Generator or an integer seed; got {type(rng).__name__}. "
+        "Create one with np.random.default_rng(seed)."
+    )

@@ -1,0 +1,486 @@
+"""Assertions for the notebooks' tests, written to be read by students.
+
+Every check raises ``AssertionError`` (the only failure nbgrader counts) with a message
+that gives, in this order: the shape expected and the shape received, the first entry
+that differs (expected vs got), the maximum absolute and relative error, and a hint
+about the likely mistake. Checks return nothing useful on success, except those that
+call the student's function, which return its result so that a test can go on.
+
+Example
+-------
+>>> import numpy as np
+>>> from dlkit.checks import check_close
+>>> check_close(np.ones(3), np.ones(3), name="sigmoid(0)")
+"""
+
+from __future__ import annotations
+
+import contextlib
+import copy
+import warnings
+from collections.abc import Callable, Sequence
+
+import numpy as np
+
+__all__ = [
+    "check_shape",
+    "check_close",
+    "check_equal",
+    "check_finite",
+    "check_true",
+    "check_raises",
+    "check_no_warnings",
+    "check_input_unchanged",
+    "check_derivative",
+    "check_gradient",
+    "check_not_delegating",
+    "check_vectorised",
+]
+
+_PREVIEW_SIZE = 8
+
+
+# --------------------------------------------------------------------------- helpers
+
+
+def _fail(title: str, lines: Sequence[str] = (), hint: str | None = None) -> None:
+    parts = [title, *(f"  {line}" for line in lines)]
+    if hint:
+        parts.append(f"Hint: {hint}")
+    raise AssertionError("\n".join(parts))
+
+
+def _fmt(x) -> str:
+    if isinstance(x, (float, np.floating)):
+        return f"{float(x):.6g}"
+    if isinstance(x, np.ndarray):
+        if x.size <= _PREVIEW_SIZE:
+            return np.array2string(x, precision=6, separator=", ")
+        return f"array of shape {x.shape}"
+    return repr(x)
+
+
+def _shape_of(x) -> tuple[int, ...]:
+    return tuple(np.shape(x))
+
+
+def _shape_hint(expected: tuple[int, ...], got: tuple[int, ...]) -> str | None:
+    """Guess the mistake behind a shape mismatch."""
+    if len(expected) == 2 and got == expected[::-1]:
+        return "the axes are swapped: is the result (or one of the matrices you multiplied) transposed?"
+    if got == () and expected != ():
+        return "you returned a single number: did you sum or average over every axis? Pass axis=... to keep the others."
+    if len(got) == 2 and len(expected) == 1 and got == (expected[0], expected[0]):
+        return (
+            "an (n, n) result from (n,) inputs usually means broadcasting: an array of shape (n,) met one of "
+            "shape (n, 1). Use .ravel() or reshape(-1) so both are 1-D."
+        )
+    if len(got) == len(expected) + 1 and 1 in got:
+        return "there is an extra axis of length 1: use .ravel(), reshape, or drop keepdims=True."
+    if len(got) + 1 == len(expected) and 1 in expected:
+        return "an axis of length 1 is missing: use keepdims=True in the reduction, or reshape."
+    if len(expected) == 1 and len(got) == 1 and abs(got[0] - expected[0]) == 1:
+        return "one entry too many or too few: an off-by-one in a range() or a slice, or a reduction over the wrong axis?"
+    if (
+        len(got) == len(expected)
+        and len(got) >= 1
+        and got[:-1] == expected[:-1]
+        and got[-1] != expected[-1]
+    ):
+        return "the last axis has the wrong length: did you reduce or index along the wrong axis?"
+    if np.prod(got, dtype=int) == np.prod(expected, dtype=int):
+        return "same number of entries, different arrangement: check your reshape or the axis you used."
+    return None
+
+
+def _as_numeric(got, name: str) -> np.ndarray:
+    if got is None:
+        _fail(
+            f"{name} is None.",
+            ["expected an array or a number, got None"],
+            "did you forget the `return` statement at the end of your function?",
+        )
+    if isinstance(got, tuple) and got and isinstance(got[0], np.ndarray) and len(got) > 1:
+        _fail(
+            f"{name} is a tuple of {len(got)} arrays, not one array.",
+            [f"got tuple of shapes {[np.shape(g) for g in got]}"],
+            "return a single array (did a trailing comma turn the return value into a tuple?).",
+        )
+    try:
+        arr = np.asarray(got, dtype=float)
+    except (TypeError, ValueError):
+        _fail(
+            f"{name} must be numeric.",
+            [f"got {type(got).__name__}: {got!r:.80}"],
+            "return a NumPy array (or a number), not a string, a dict or a ragged list.",
+        )
+    return np.asarray(arr).view(np.ndarray)
+
+
+# --------------------------------------------------------------------------- checks
+
+
+def check_shape(
+    got, expected_shape: Sequence[int], name: str = "result", hint: str | None = None
+) -> None:
+    """Assert ``np.shape(got) == expected_shape``."""
+    expected_shape = tuple(int(s) for s in expected_shape)
+    if got is None:
+        _as_numeric(got, name)
+    got_shape = _shape_of(got)
+    if got_shape != expected_shape:
+        _fail(
+            f"{name} has the wrong shape.",
+            [f"shape: expected {expected_shape}, got {got_shape}"],
+            hint or _shape_hint(expected_shape, got_shape),
+        )
+
+
+def check_finite(got, name: str = "result", hint: str | None = None) -> None:
+    """Assert that every entry of ``got`` is finite (no NaN, no inf)."""
+    arr = _as_numeric(got, name)
+    bad = ~np.isfinite(arr)
+    if bad.any():
+        index = tuple(int(i) for i in np.argwhere(bad)[0]) if arr.ndim else ()
+        value = arr[index] if arr.ndim else arr
+        _fail(
+            f"{name} contains {int(bad.sum())} non-finite value(s) (NaN or inf).",
+            [f"shape: {arr.shape}", f"first at index {index}: got {value}"],
+            hint
+            or "NaN or inf usually comes from exp() of a large number, a division by zero or log(0).",
+        )
+
+
+def check_close(
+    got,
+    expected,
+    name: str = "result",
+    *,
+    rtol: float = 1e-6,
+    atol: float = 1e-8,
+    hint: str | None = None,
+) -> None:
+    """Assert that ``got`` matches ``expected`` in shape and, within tolerance, in value.
+
+    Parameters
+    ----------
+    got : array_like
+        What the student's code returned.
+    expected : array_like
+        The correct answer.
+    name : str
+        How to call ``got`` in the message, e.g. ``"sigmoid(z)"``.
+    rtol, atol : float
+        Entries pass when ``|got - expected| <= atol + rtol * |expected|``.
+    hint : str, optional
+        The likely mistake, shown when values (not shapes) differ.
+    """
+    got_arr = _as_numeric(got, name)
+    exp_arr = np.asarray(expected, dtype=float)
+    if got_arr.shape != exp_arr.shape:
+        guess = _shape_hint(exp_arr.shape, got_arr.shape)
+        check_shape(
+            got_arr, exp_arr.shape, name, hint=" ".join(h for h in (guess, hint) if h) or None
+        )
+    ok = np.isclose(got_arr, exp_arr, rtol=rtol, atol=atol, equal_nan=True)
+    if ok.all():
+        return
+    bad = ~ok
+    index = tuple(int(i) for i in np.argwhere(bad)[0]) if got_arr.ndim else ()
+    g, e = got_arr[index], exp_arr[index]
+    with np.errstate(all="ignore"):
+        abs_err = np.abs(got_arr - exp_arr)
+        rel_err = abs_err / np.maximum(np.abs(exp_arr), np.finfo(float).tiny)
+    finite = np.isfinite(abs_err)
+    lines = [f"shape: {got_arr.shape} as expected"]
+    where = f"at index {index}" if index else "value"
+    lines.append(f"first difference {where}: expected {_fmt(e)}, got {_fmt(g)}")
+    if finite.any():
+        lines.append(
+            f"max abs error {_fmt(abs_err[finite].max())}, max rel error {_fmt(rel_err[finite].max())} "
+            f"(allowed: atol={atol:g}, rtol={rtol:g})"
+        )
+    lines.append(f"wrong entries: {int(bad.sum())} of {bad.size}")
+    if got_arr.size <= _PREVIEW_SIZE and got_arr.ndim:
+        lines.append(f"expected {_fmt(exp_arr)}")
+        lines.append(f"got      {_fmt(got_arr)}")
+    if not np.isfinite(got_arr).all() and np.isfinite(exp_arr).all():
+        hint = (
+            hint + " " if hint else ""
+        ) + "Your result contains NaN or inf: look for exp() overflow, 0/0 or log(0)."
+    _fail(f"{name} has the wrong values.", lines, hint)
+
+
+def check_equal(got, expected, name: str = "result", hint: str | None = None) -> None:
+    """Assert exact equality of numbers, arrays or sequences (shapes first)."""
+    check_close(got, expected, name, rtol=0.0, atol=0.0, hint=hint)
+
+
+def check_true(condition: bool, message: str, hint: str | None = None) -> None:
+    """Assert a condition; ``message`` says what was expected and what was seen."""
+    if not bool(condition):
+        _fail(message, (), hint)
+
+
+def check_raises(
+    func: Callable,
+    *args,
+    exception: type[BaseException] | tuple[type[BaseException], ...] = Exception,
+    match: str | None = None,
+    hint: str | None = None,
+    **kwargs,
+) -> BaseException:
+    """Assert that ``func(*args, **kwargs)`` raises ``exception``; return the exception."""
+    label = getattr(func, "__name__", "the function")
+    wanted = (
+        exception.__name__
+        if isinstance(exception, type)
+        else " or ".join(e.__name__ for e in exception)
+    )
+    try:
+        result = func(*args, **kwargs)
+    except exception as exc:
+        if match is not None and match.lower() not in str(exc).lower():
+            _fail(
+                f"{label} raised {type(exc).__name__} as expected, but its message does not mention {match!r}.",
+                [f"message: {exc}"],
+                hint,
+            )
+        return exc
+    except Exception as exc:  # the wrong kind of error
+        _fail(
+            f"{label} raised {type(exc).__name__}, expected {wanted}.",
+            [f"message: {exc}"],
+            hint,
+        )
+    _fail(
+        f"{label} should raise {wanted} for this input, but it returned normally.",
+        [f"returned: {_fmt(result)}"],
+        hint,
+    )
+    raise AssertionError  # unreachable; keeps type checkers happy
+
+
+def check_no_warnings(func: Callable, *args, hint: str | None = None, **kwargs):
+    """Call ``func`` with NumPy floating-point warnings turned into errors; return its result."""
+    label = getattr(func, "__name__", "the function")
+    try:
+        # underflow to 0 is harmless (sigmoid(-1e4) is 0.0); overflow, 0/0 and inf-inf are not
+        with warnings.catch_warnings(), np.errstate(over="raise", divide="raise", invalid="raise"):
+            warnings.simplefilter("error", RuntimeWarning)
+            return func(*args, **kwargs)
+    except (FloatingPointError, RuntimeWarning) as exc:
+        _fail(
+            f"{label} is numerically unstable: NumPy reported a floating-point problem.",
+            [f"NumPy said: {exc}"],
+            hint
+            or "exp() of a large positive number overflows; rewrite the formula so it never has to compute one.",
+        )
+
+
+def check_input_unchanged(func: Callable, *args, **kwargs):
+    """Call ``func`` and assert that it did not modify any array argument; return its result."""
+    label = getattr(func, "__name__", "the function")
+    before = [copy.deepcopy(a) for a in args]
+    result = func(*args, **kwargs)
+    for position, (old, new) in enumerate(zip(before, args, strict=True)):
+        if isinstance(old, np.ndarray) and not np.array_equal(old, new, equal_nan=True):
+            _fail(
+                f"{label} modified its argument number {position + 1} in place.",
+                [f"shape: {old.shape}", "the caller's array was changed by the call"],
+                "work on a new array (np.where, np.maximum, x.copy()) instead of assigning into the input.",
+            )
+    return result
+
+
+def check_derivative(
+    f: Callable,
+    df: Callable,
+    z,
+    name: str = "derivative",
+    *,
+    h: float = 1e-6,
+    rtol: float = 1e-5,
+    atol: float = 1e-7,
+    hint: str | None = None,
+) -> None:
+    """Compare an element-wise derivative ``df(z)`` with central differences of ``f``.
+
+    Choose ``z`` away from kinks (``relu`` at 0) where the derivative is not defined.
+    """
+    z = np.asarray(z, dtype=np.float64)
+    numeric = (np.asarray(f(z + h), dtype=np.float64) - np.asarray(f(z - h), dtype=np.float64)) / (
+        2 * h
+    )
+    check_close(
+        df(z),
+        numeric,
+        name,
+        rtol=rtol,
+        atol=atol,
+        hint=hint or "compare with the derivative of f worked out by hand.",
+    )
+
+
+def check_gradient(
+    f: Callable,
+    grad: Callable,
+    x,
+    name: str = "gradient",
+    *,
+    h: float = 1e-6,
+    rtol: float = 1e-5,
+    atol: float = 1e-7,
+    hint: str | None = None,
+) -> None:
+    """Compare ``grad(x)`` with central differences of the scalar function ``f`` at ``x``."""
+    x = np.array(x, dtype=np.float64)
+    numeric = np.zeros_like(x)
+    for index in np.ndindex(x.shape):
+        saved = x[index]
+        x[index] = saved + h
+        up = float(f(x))
+        x[index] = saved - h
+        down = float(f(x))
+        x[index] = saved
+        numeric[index] = (up - down) / (2 * h)
+    check_close(grad(x), numeric, name, rtol=rtol, atol=atol, hint=hint)
+
+
+# ------------------------------------------------------------- delegation and loops
+
+_TRAP_MESSAGE = "__dlkit_reference_was_called__"
+
+
+def _tripwire(*args, **kwargs):
+    raise RuntimeError("__dlkit_reference_was_called__")
+
+
+@contextlib.contextmanager
+def _trapped(references: Sequence[Callable]):
+    """Temporarily make each reference function raise when called, under any alias."""
+    saved = [(ref, ref.__code__) for ref in references]
+    try:
+        for ref, _ in saved:
+            ref.__code__ = _tripwire.__code__
+        yield
+    finally:
+        for ref, code in saved:
+            ref.__code__ = code
+
+
+def _mentions_trap(exc: BaseException | None) -> bool:
+    seen = set()
+    while exc is not None and id(exc) not in seen:
+        seen.add(id(exc))
+        if _TRAP_MESSAGE in str(exc):
+            return True
+        exc = exc.__cause__ or exc.__context__
+    return False
+
+
+def check_not_delegating(
+    func: Callable, *references: Callable, args: tuple = (), kwargs: dict | None = None
+):
+    """Assert that ``func(*args, **kwargs)`` does not call any of dlkit's ``references``.
+
+    dlkit ships reference solutions so that later notebooks work for everyone; an
+    exercise asks you to write the maths yourself. Returns ``func``'s result.
+    """
+    label = getattr(func, "__name__", "your function")
+    names = ", ".join(f"{r.__module__}.{r.__name__}" for r in references)
+    try:
+        with _trapped(references):
+            return func(*args, **(kwargs or {}))
+    except Exception as exc:
+        if _mentions_trap(exc):
+            _fail(
+                f"{label} calls dlkit's reference implementation ({names}).",
+                ["the exercise is to write the computation yourself"],
+                "use NumPy operations (np.exp, np.maximum, @, ...) instead of dlkit's functions.",
+            )
+        raise
+
+
+class _LoopDetected(Exception):
+    pass
+
+
+def _is_row_index(key) -> bool:
+    first = key[0] if isinstance(key, tuple) and key else key
+    return isinstance(first, (int, np.integer)) and not isinstance(first, bool)
+
+
+class _NoLoopArray(np.ndarray):
+    """An array that refuses to be iterated or indexed one row at a time."""
+
+    def __iter__(self):
+        raise _LoopDetected("iterated over the rows")
+
+    def __getitem__(self, key):
+        if _is_row_index(key):
+            raise _LoopDetected(f"indexed a single row with {key!r}")
+        return super().__getitem__(key)
+
+    def __repr__(self):
+        return repr(self.view(np.ndarray))
+
+    def __str__(self):
+        return str(self.view(np.ndarray))
+
+
+def _python_loops(func: Callable) -> list[str]:
+    """Python loops (for, while, comprehensions) in ``func``'s source, if it can be read."""
+    import ast
+    import inspect
+    import textwrap
+
+    try:
+        tree = ast.parse(textwrap.dedent(inspect.getsource(func)))
+    except (OSError, TypeError, SyntaxError):
+        return []  # no source (built-in, exec'd string): the run-time check still applies
+    kinds = (
+        ast.For,
+        ast.AsyncFor,
+        ast.While,
+        ast.ListComp,
+        ast.SetComp,
+        ast.DictComp,
+        ast.GeneratorExp,
+    )
+    return [
+        f"{type(node).__name__} on line {node.lineno}"
+        for node in ast.walk(tree)
+        if isinstance(node, kinds)
+    ]
+
+
+def check_vectorised(func: Callable, X, *args, allow_loops: bool = False, **kwargs):
+    """Call ``func(X, *args, **kwargs)`` and assert that it never loops over the rows of X.
+
+    Two checks: ``X`` is handed over as an array that raises when it is iterated
+    (``for x in X``) or indexed one row at a time (``X[i]``); and, unless
+    ``allow_loops``, the function's source must contain no Python loop at all
+    (which also catches a loop over ``np.asarray(X)`` or ``X.tolist()``).
+    Returns ``func``'s result as a plain array.
+    """
+    label = getattr(func, "__name__", "your function")
+    loops = [] if allow_loops else _python_loops(func)
+    if loops:
+        _fail(
+            f"{label} uses a Python loop ({', '.join(loops)}).",
+            ["this exercise asks for one vectorised expression over the whole batch"],
+            "handle all samples at once with a matrix product (X @ w) or broadcasting.",
+        )
+    watched = np.asarray(X).view(_NoLoopArray)
+    try:
+        result = func(watched, *args, **kwargs)
+    except _LoopDetected as exc:
+        _fail(
+            f"{label} loops over the samples one at a time ({exc}).",
+            [f"X has shape {watched.shape}: one row per sample"],
+            "handle the whole batch at once with a matrix product (X @ w) or broadcasting.",
+        )
+    if isinstance(result, np.ndarray):
+        result = result.view(np.ndarray)
+    return result

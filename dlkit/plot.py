@@ -1,0 +1,295 @@
+"""Figures for the course: data sets, decision boundaries, activation curves.
+
+All helpers draw on a Matplotlib ``Axes`` (one is created when ``ax`` is None) and
+return it, so they compose: ``ax = plot_data(X, y); plot_decision_line(w, b, ax=ax)``.
+Figures share one size (:data:`FIGSIZE`) and one colour per class.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping, Sequence
+
+import numpy as np
+
+from ._validation import as_2d, as_labels, check_matching_rows
+
+__all__ = [
+    "FIGSIZE",
+    "CLASS_COLORS",
+    "new_figure",
+    "plot_data",
+    "plot_decision_line",
+    "DecisionLine",
+    "half_plane_polygon",
+    "plot_decision_boundary",
+    "plot_activations",
+    "plot_errors",
+    "draw_neuron_diagram",
+]
+
+#: width, height in inches of a single-panel figure
+FIGSIZE = (5.5, 3.6)
+#: one colour per class, colour-blind safe (Okabe-Ito)
+CLASS_COLORS = ("#D55E00", "#0072B2", "#009E73", "#CC79A7", "#E69F00", "#56B4E9")
+_MARKERS = ("o", "s", "^", "D", "v", "P")
+
+
+def new_figure(
+    ncols: int = 1,
+    nrows: int = 1,
+    *,
+    pyplot: bool = True,
+    scale: float = 1.0,
+    dpi: float | None = None,
+):
+    """A figure of the course's standard size with ``nrows x ncols`` axes.
+
+    With ``pyplot=False`` the figure is not registered with pyplot: nothing is shown
+    automatically, which is what the interactive widgets want.
+    """
+    size = (FIGSIZE[0] * ncols * scale, FIGSIZE[1] * nrows * scale)
+    if pyplot:
+        import matplotlib.pyplot as plt
+
+        fig, axes = plt.subplots(nrows, ncols, figsize=size, squeeze=False, layout="constrained")
+    else:
+        from matplotlib.figure import Figure
+
+        fig = Figure(figsize=size, layout="constrained", dpi=dpi)
+        axes = fig.subplots(nrows, ncols, squeeze=False)
+    if axes.size == 1:
+        return fig, axes[0, 0]
+    return fig, axes.ravel() if 1 in axes.shape else axes
+
+
+def _ax(ax):
+    return new_figure()[1] if ax is None else ax
+
+
+def plot_data(
+    X,
+    y,
+    ax=None,
+    *,
+    feature_names: Sequence[str] = ("$x_1$", "$x_2$"),
+    class_names: Sequence[str] | None = None,
+    s: float = 36,
+):
+    """Scatter a 2-D data set, one colour and marker per class."""
+    X = as_2d(X, "X")
+    y = as_labels(y, "y", n_samples=X.shape[0])
+    if X.shape[1] != 2:
+        raise ValueError(
+            f"X must have exactly 2 features to be drawn in a plane; got shape {X.shape}."
+        )
+    ax = _ax(ax)
+    for k, label in enumerate(np.unique(y)):
+        mask = y == label
+        name = class_names[k] if class_names is not None else f"class {label}"
+        ax.scatter(
+            X[mask, 0],
+            X[mask, 1],
+            s=s,
+            c=CLASS_COLORS[k % len(CLASS_COLORS)],
+            marker=_MARKERS[k % len(_MARKERS)],
+            edgecolors="white",
+            linewidths=0.6,
+            label=name,
+            zorder=3,
+        )
+    ax.set_xlabel(feature_names[0])
+    ax.set_ylabel(feature_names[1])
+    ax.legend(loc="best", fontsize="small", framealpha=0.8)
+    return ax
+
+
+def _limits(X: np.ndarray, pad: float = 0.1) -> tuple[tuple[float, float], tuple[float, float]]:
+    lo, hi = X.min(axis=0), X.max(axis=0)
+    span = np.where(hi - lo > 0, hi - lo, 1.0)
+    lo, hi = lo - pad * span, hi + pad * span
+    return (float(lo[0]), float(hi[0])), (float(lo[1]), float(hi[1]))
+
+
+def half_plane_polygon(w, b, xlim, ylim) -> np.ndarray:
+    """Corners of the part of the box ``xlim x ylim`` where ``w @ x + b >= 0``.
+
+    Returns an array of shape (k, 2), k = 0 when the half-plane misses the box. Cheap
+    enough to recompute on every slider move (it clips one rectangle by one line).
+    """
+    w = np.asarray(w, dtype=float).ravel()
+    corners = np.array(
+        [[xlim[0], ylim[0]], [xlim[1], ylim[0]], [xlim[1], ylim[1]], [xlim[0], ylim[1]]]
+    )
+    values = corners @ w + float(b)
+    out = []
+    for i in range(4):  # Sutherland-Hodgman against a single edge
+        p, q, vp, vq = corners[i], corners[(i + 1) % 4], values[i], values[(i + 1) % 4]
+        if vp >= 0:
+            out.append(p)
+        if (vp >= 0) != (vq >= 0):
+            out.append(p + (q - p) * (vp / (vp - vq)))
+    return np.array(out).reshape(-1, 2)
+
+
+def _line_points(w, b, xlim, ylim) -> np.ndarray:
+    """Two points of the line ``w @ x + b = 0`` spanning the box (NaN if w = 0)."""
+    w = np.asarray(w, dtype=float).ravel()
+    if abs(w[1]) > 1e-12:
+        xs = np.array(xlim, dtype=float)
+        return np.column_stack([xs, -(w[0] * xs + b) / w[1]])
+    if abs(w[0]) > 1e-12:
+        return np.array([[-b / w[0], ylim[0]], [-b / w[0], ylim[1]]])
+    return np.full((2, 2), np.nan)
+
+
+class DecisionLine:
+    """The artists of a linear decision boundary, cheap to move: see :meth:`update`."""
+
+    def __init__(self, ax, xlim, ylim, *, shade: bool = True, color: str = "k"):
+        from matplotlib.patches import Polygon
+
+        self.ax, self.xlim, self.ylim = ax, tuple(xlim), tuple(ylim)
+        box = np.array(
+            [[xlim[0], ylim[0]], [xlim[1], ylim[0]], [xlim[1], ylim[1]], [xlim[0], ylim[1]]]
+        )
+        self.negative = Polygon(
+            box, closed=True, facecolor=CLASS_COLORS[0], alpha=0.12, lw=0, zorder=0, visible=shade
+        )
+        self.positive = Polygon(
+            box, closed=True, facecolor=CLASS_COLORS[1], alpha=0.18, lw=0, zorder=0, visible=shade
+        )
+        ax.add_patch(self.negative)
+        ax.add_patch(self.positive)
+        (self.line,) = ax.plot([], [], color=color, lw=2, zorder=2)
+        ax.set_xlim(self.xlim)
+        ax.set_ylim(self.ylim)
+
+    def update(self, w, b) -> None:
+        """Move the line to ``w @ x + b = 0``; shade the side predicted positive."""
+        w = np.asarray(w, dtype=float).ravel()
+        for patch, (sw, sb) in ((self.positive, (w, b)), (self.negative, (-w, -b))):
+            corners = half_plane_polygon(sw, sb, self.xlim, self.ylim)
+            patch.set_xy(corners if len(corners) else np.zeros((1, 2)))
+        pts = _line_points(w, b, self.xlim, self.ylim)
+        self.line.set_data(pts[:, 0], pts[:, 1])
+
+
+def plot_decision_line(
+    w, b, ax=None, *, xlim=None, ylim=None, shade: bool = True, color: str = "k"
+):
+    """Draw the line ``w[0] x1 + w[1] x2 + b = 0`` and shade the side where it is >= 0.
+
+    Returns the axes. A zero weight vector has no line; only the shading is drawn.
+    """
+    w = np.asarray(w, dtype=float).ravel()
+    if w.shape != (2,):
+        raise ValueError(f"w must hold 2 weights for a line in the plane; got shape {w.shape}.")
+    ax = _ax(ax)
+    DecisionLine(ax, xlim or ax.get_xlim(), ylim or ax.get_ylim(), shade=shade, color=color).update(
+        w, float(b)
+    )
+    return ax
+
+
+def plot_decision_boundary(
+    predict: Callable, X, y=None, ax=None, *, resolution: int = 200, **data_kwargs
+):
+    """Colour the plane by the class ``predict`` assigns, then scatter the data.
+
+    ``predict`` maps an array of shape (n, 2) to labels of shape (n,) (or to scores,
+    which are thresholded at 0.5 when they are not integers).
+    """
+    X = as_2d(X, "X")
+    ax = _ax(ax)
+    (x0, x1), (y0, y1) = _limits(X)
+    xx, yy = np.meshgrid(np.linspace(x0, x1, resolution), np.linspace(y0, y1, resolution))
+    grid = np.column_stack([xx.ravel(), yy.ravel()])
+    out = np.asarray(predict(grid))
+    if out.ndim == 2:
+        out = out.argmax(axis=1) if out.shape[1] > 1 else out[:, 0]
+    if out.dtype.kind == "f":
+        out = (out >= 0.5).astype(int)
+    levels = np.arange(out.min(), out.max() + 2) - 0.5
+    colors = [
+        CLASS_COLORS[int(k) % len(CLASS_COLORS)] for k in range(int(out.min()), int(out.max()) + 1)
+    ]
+    ax.contourf(xx, yy, out.reshape(xx.shape), levels=levels, colors=colors, alpha=0.15, zorder=0)
+    if y is not None:
+        check_matching_rows(X, np.asarray(y), "X", "y")
+        plot_data(X, y, ax=ax, **data_kwargs)
+    ax.set_xlim(x0, x1)
+    ax.set_ylim(y0, y1)
+    return ax
+
+
+def plot_activations(
+    functions: Mapping[str, Callable],
+    derivatives: Mapping[str, Callable] | None = None,
+    *,
+    z=None,
+):
+    """Plot activation functions (left) and, if given, their derivatives (right)."""
+    z = np.linspace(-4, 4, 401) if z is None else np.asarray(z, dtype=float)
+    ncols = 2 if derivatives else 1
+    fig, axes = new_figure(ncols)
+    axes = np.atleast_1d(axes)
+    panels = [("activation $f(z)$", functions)] + (
+        [("derivative $f'(z)$", derivatives)] if derivatives else []
+    )
+    for ax, (title, funcs) in zip(axes, panels, strict=True):
+        for name, f in funcs.items():
+            ax.plot(z, f(z), lw=2, label=name)
+        ax.axhline(0, color="0.6", lw=0.8)
+        ax.axvline(0, color="0.6", lw=0.8)
+        ax.set_xlabel("$z$")
+        ax.set_title(title)
+        ax.legend(fontsize="small")
+    return axes
+
+
+def plot_errors(errors_per_epoch: Sequence[int], ax=None, *, title: str = "perceptron training"):
+    """Bar chart of misclassified samples per epoch."""
+    errors = np.asarray(errors_per_epoch)
+    ax = _ax(ax)
+    epochs = np.arange(1, errors.size + 1)
+    ax.bar(epochs, errors, color=CLASS_COLORS[1])
+    ax.set_xlabel("epoch")
+    ax.set_ylabel("misclassified samples")
+    ax.set_title(title)
+    ax.set_xticks(epochs if errors.size <= 20 else epochs[:: max(1, errors.size // 10)])
+    return ax
+
+
+def draw_neuron_diagram(ax=None, n_inputs: int = 3, activation: str = "f"):
+    """A diagram of one neuron: inputs, weights, the sum with the bias, the activation."""
+    from matplotlib.patches import Circle, Rectangle
+
+    ax = _ax(ax)
+    ys = np.linspace(0.85, 0.15, n_inputs)
+    body = (0.55, 0.5)
+    for i, yy in enumerate(ys, start=1):
+        ax.annotate(
+            "",
+            xy=(body[0] - 0.08, body[1]),
+            xytext=(0.13, yy),
+            arrowprops={"arrowstyle": "->", "color": "0.3", "lw": 1.2},
+        )
+        ax.text(0.08, yy, f"$x_{i}$", ha="center", va="center", fontsize=13)
+        ax.text(
+            0.33, yy + (body[1] - yy) * 0.45 + 0.035, f"$w_{i}$", fontsize=11, color=CLASS_COLORS[1]
+        )
+    ax.add_patch(Circle(body, 0.08, facecolor="#f2f2f2", edgecolor="k", lw=1.5))
+    ax.text(*body, r"$\Sigma$", ha="center", va="center", fontsize=16)
+    ax.text(body[0], body[1] + 0.13, "$+\\,b$", ha="center", fontsize=12, color=CLASS_COLORS[0])
+    ax.annotate(
+        "", xy=(0.78, 0.5), xytext=(body[0] + 0.08, 0.5), arrowprops={"arrowstyle": "->", "lw": 1.2}
+    )
+    ax.text(0.72, 0.56, "$z$", fontsize=12)
+    ax.add_patch(Rectangle((0.78, 0.42), 0.1, 0.16, facecolor="#f2f2f2", edgecolor="k", lw=1.5))
+    ax.text(0.83, 0.5, f"${activation}$", ha="center", va="center", fontsize=14)
+    ax.annotate("", xy=(1.0, 0.5), xytext=(0.88, 0.5), arrowprops={"arrowstyle": "->", "lw": 1.2})
+    ax.text(0.95, 0.56, "$a$", fontsize=12)
+    ax.set_xlim(0, 1.02)
+    ax.set_ylim(0, 1)
+    ax.set_axis_off()
+    return ax

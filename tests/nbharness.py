@@ -1,0 +1,216 @@
+"""Run a notebook's cells in this process, to test its graded test cells cheaply.
+
+Executing a notebook once and then redefining one function and re-running only that
+exercise's test cells costs milliseconds, so every mutant, every stub and every
+alternative correct solution can be tried (see tests/test_mutants.py).
+
+Mutant catalogues live in ``tests/mutants/<assignment>.py``: each function is named
+``<exercise>__<what_is_wrong>`` and its docstring says which mistake it stands for.
+Functions named ``<exercise>__ok_<variant>`` are *correct* alternatives that must pass.
+
+Command line (prints a report, exits 1 when something is not caught)::
+
+    python tests/nbharness.py 01_perceptron
+"""
+
+from __future__ import annotations
+
+import contextlib
+import importlib.util
+import inspect
+import io
+import os
+import re
+import sys
+from dataclasses import dataclass
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+os.environ.setdefault("MPLBACKEND", "Agg")
+os.environ.setdefault("DLKIT_NO_WIDGETS", "1")
+
+from course import notebooks  # noqa: E402
+from course.config import get_assignment  # noqa: E402
+
+MUTANT_DIR = Path(__file__).resolve().parent / "mutants"
+
+
+def _to_python(source: str) -> str:
+    from IPython.core.inputtransformer2 import TransformerManager
+
+    return TransformerManager().transform_cell(source)
+
+
+class NotebookRun:
+    """The namespace of a notebook whose cells have been executed in order."""
+
+    def __init__(self, nb):
+        self.nb = nb
+        self.ns: dict = {"__name__": "__main__"}
+        self._cells = 0
+        self.exercises = notebooks.exercises(nb)
+
+    def run(self, source: str) -> BaseException | None:
+        """Execute one cell's source; return the exception it raised, if any."""
+        import linecache
+
+        import matplotlib.pyplot as plt
+
+        python = _to_python(source)
+        # register the source like IPython does, so inspect.getsource works on cell functions
+        self._cells += 1
+        filename = f"<notebook-cell-{self._cells}>"
+        linecache.cache[filename] = (len(python), None, python.splitlines(True), filename)
+        code = compile(python, filename, "exec")
+        try:
+            with (
+                contextlib.redirect_stdout(io.StringIO()),
+                contextlib.redirect_stderr(io.StringIO()),
+            ):
+                exec(code, self.ns)
+        except Exception as exc:  # a failing test cell is data here
+            return exc
+        finally:
+            plt.close("all")
+        return None
+
+    def run_all(self) -> dict[str, BaseException]:
+        """Execute every code cell; return {grade_id or index: error} for cells that failed."""
+        failures = {}
+        for i, cell in enumerate(self.nb.cells):
+            if cell.cell_type != "code":
+                continue
+            error = self.run(cell.source)
+            if error is not None:
+                failures[notebooks.grade_id(cell) or f"cell {i}"] = error
+        return failures
+
+    def failing_tests(self, exercise: str, definition: str, seed_offset: int = 0) -> list[str]:
+        """Define ``exercise`` from ``definition``, run its test cells, restore the solution.
+
+        Returns the grade_ids of the test cells that failed.
+        """
+        ex = self.exercises[exercise]
+        error = self.run(definition)
+        if error is not None:
+            raise RuntimeError(f"the replacement for {exercise} does not even define: {error!r}")
+        try:
+            return [
+                notebooks.grade_id(cell)
+                for cell in ex.tests
+                if self.run(shift_seeds(cell.source, seed_offset)) is not None
+            ]
+        finally:
+            restore = self.run(ex.solution.source)
+            if restore is not None:
+                raise RuntimeError(f"could not restore the solution of {exercise}: {restore!r}")
+
+
+def shift_seeds(source: str, offset: int) -> str:
+    """Change every ``default_rng(<int>)`` seed in a test cell by ``offset``."""
+    if not offset:
+        return source
+    return re.sub(
+        r"default_rng\((\d+)\)", lambda m: f"default_rng({int(m.group(1)) + offset})", source
+    )
+
+
+@dataclass
+class Variant:
+    exercise: str
+    name: str
+    doc: str
+    source: str
+    correct: bool
+
+
+def load_variants(assignment_id: str) -> list[Variant]:
+    """The mutants (and correct alternatives) catalogued for an assignment."""
+    path = MUTANT_DIR / f"{assignment_id}.py"
+    spec = importlib.util.spec_from_file_location(f"mutants_{assignment_id}", path)
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    variants = []
+    for name, func in vars(module).items():
+        if (
+            not inspect.isfunction(func)
+            or "__" not in name.strip("_")
+            or func.__module__ != module.__name__
+        ):
+            continue
+        exercise, variant = name.split("__", 1)
+        source = inspect.getsource(func)
+        source = re.sub(
+            rf"^def {re.escape(name)}\(", f"def {exercise}(", source, count=1, flags=re.M
+        )
+        variants.append(
+            Variant(
+                exercise, variant, inspect.getdoc(func) or "", source, variant.startswith("ok_")
+            )
+        )
+    return variants
+
+
+def stub_source(assignment_id: str, exercise: str) -> str:
+    """The release (student) version of an exercise's answer cell."""
+    nb = notebooks.read(get_assignment(assignment_id).path("release"))
+    for cell in nb.cells:
+        if notebooks.grade_id(cell) == exercise:
+            return cell.source
+    raise KeyError(exercise)
+
+
+def source_run(assignment_id: str) -> NotebookRun:
+    run = NotebookRun(notebooks.read(get_assignment(assignment_id).path("source")))
+    failures = run.run_all()
+    if failures:
+        raise AssertionError(f"{assignment_id}: the solution notebook fails: {failures}")
+    return run
+
+
+def report(assignment_id: str) -> int:
+    run = source_run(assignment_id)
+    problems = 0
+    variants = load_variants(assignment_id)
+    for exercise in run.exercises:
+        mine = [v for v in variants if v.exercise == exercise]
+        n_mutants = sum(not v.correct for v in mine)
+        flag = "" if n_mutants >= 2 else "   <-- fewer than 2 mutants"
+        problems += n_mutants < 2
+        print(f"{exercise} ({run.exercises[exercise].points:g} points, {n_mutants} mutants){flag}")
+        release = get_assignment(assignment_id).path("release")
+        if release.exists():
+            failed = run.failing_tests(exercise, stub_source(assignment_id, exercise))
+            passed = [
+                notebooks.grade_id(c)
+                for c in run.exercises[exercise].tests
+                if notebooks.grade_id(c) not in failed
+            ]
+            problems += bool(passed)
+            print(f"   stub: {'all tests fail' if not passed else 'PASSES ' + ', '.join(passed)}")
+        for v in mine:
+            failed = run.failing_tests(exercise, v.source)
+            if v.correct:
+                bad = failed or [
+                    f"seed+{k}" for k in (1, 2, 3) if run.failing_tests(exercise, v.source, k)
+                ]
+                problems += bool(bad)
+                print(f"   ok   {v.name}: {'passes' if not bad else 'FAILS ' + ', '.join(bad)}")
+            else:
+                problems += not failed
+                print(
+                    f"   {'caught' if failed else 'MISSED'} {v.name} by {', '.join(failed) or '-'}"
+                )
+    for k in (1, 2, 3):
+        for exercise in run.exercises:
+            failed = run.failing_tests(exercise, run.exercises[exercise].solution.source, k)
+            if failed:
+                problems += 1
+                print(f"solution of {exercise} fails {failed} with seeds shifted by {k}")
+    print(f"{problems} problem(s)")
+    return problems
+
+
+if __name__ == "__main__":
+    sys.exit(1 if report(sys.argv[1]) else 0)

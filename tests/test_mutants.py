@@ -1,0 +1,88 @@
+"""Every graded test cell can fail: stubs and mutants are caught, correct code passes.
+
+For each assignment the source notebook is executed once, in this process (see
+nbharness.py); then each exercise's answer is replaced by the release stub, by each
+catalogued mutant (tests/mutants/<assignment>.py) and by each correct alternative, and
+only that exercise's test cells (visible and hidden) are run again.
+"""
+
+import pytest
+from nbharness import load_variants, shift_seeds, source_run, stub_source
+
+from course import notebooks
+from course.config import ASSIGNMENTS
+
+SEED_OFFSETS = (1, 7, 123)
+_RUNS = {}
+
+
+def run_of(assignment_id):
+    if assignment_id not in _RUNS:
+        _RUNS[assignment_id] = source_run(assignment_id)
+    return _RUNS[assignment_id]
+
+
+def _exercises(a):
+    return list(notebooks.exercises(notebooks.read(a.path("source"))))
+
+
+def _params(kind):
+    for a in ASSIGNMENTS:
+        group = pytest.mark.xdist_group(a.id)
+        if kind == "exercise":
+            for name in _exercises(a):
+                yield pytest.param(a.id, name, id=f"{a.id}::{name}", marks=group)
+        else:
+            for v in load_variants(a.id):
+                if v.correct == (kind == "correct"):
+                    yield pytest.param(a.id, v, id=f"{a.id}::{v.exercise}__{v.name}", marks=group)
+
+
+@pytest.mark.parametrize("assignment_id, variant", list(_params("mutant")))
+def test_mutant_is_caught(assignment_id, variant):
+    run = run_of(assignment_id)
+    assert variant.exercise in run.exercises, (
+        f"{variant.exercise} is not an exercise of {assignment_id}"
+    )
+    failed = run.failing_tests(variant.exercise, variant.source)
+    assert failed, f"no test cell of {variant.exercise} catches the mistake: {variant.doc}"
+
+
+@pytest.mark.parametrize("assignment_id, variant", list(_params("correct")))
+def test_correct_alternative_passes_for_any_seed(assignment_id, variant):
+    run = run_of(assignment_id)
+    for offset in (0, *SEED_OFFSETS):
+        failed = run.failing_tests(variant.exercise, variant.source, offset)
+        assert not failed, (
+            f"correct variant ({variant.doc}) fails {failed} with seeds shifted by {offset}"
+        )
+
+
+@pytest.mark.parametrize("assignment_id, exercise", list(_params("exercise")))
+def test_solution_passes_for_any_seed(assignment_id, exercise):
+    run = run_of(assignment_id)
+    solution = run.exercises[exercise].solution.source
+    for offset in SEED_OFFSETS:
+        assert not run.failing_tests(exercise, solution, offset), f"seeds shifted by {offset}"
+
+
+@pytest.mark.parametrize("assignment_id, exercise", list(_params("exercise")))
+def test_stub_fails_every_test_cell(assignment_id, exercise):
+    run = run_of(assignment_id)
+    failed = run.failing_tests(exercise, stub_source(assignment_id, exercise))
+    everything = [notebooks.grade_id(c) for c in run.exercises[exercise].tests]
+    assert failed == everything, (
+        f"the unmodified stub passes {sorted(set(everything) - set(failed))}"
+    )
+
+
+@pytest.mark.parametrize("assignment_id, exercise", list(_params("exercise")))
+def test_each_exercise_has_at_least_two_mutants(assignment_id, exercise):
+    mine = [v for v in load_variants(assignment_id) if v.exercise == exercise]
+    assert sum(not v.correct for v in mine) >= 2
+    assert any(v.correct for v in mine), "add a correct alternative (<exercise>__ok_<variant>)"
+
+
+def test_seed_shifting_changes_only_literal_seeds():
+    src = "rng = np.random.default_rng(3)\nother = default_rng(seed)"
+    assert shift_seeds(src, 5) == "rng = np.random.default_rng(8)\nother = default_rng(seed)"

@@ -1,0 +1,66 @@
+"""dlkit.plot: figures draw what they say, headless (Agg)."""
+
+import matplotlib
+
+matplotlib.use("Agg")
+
+import matplotlib.pyplot as plt  # noqa: E402
+import numpy as np  # noqa: E402
+import pytest  # noqa: E402
+
+from dlkit import activations, data, plot  # noqa: E402
+
+
+@pytest.fixture(autouse=True)
+def _close():
+    yield
+    plt.close("all")
+
+
+def test_half_plane_polygon():
+    # x1 >= 0 inside the box [-1, 1]^2 is the right half
+    poly = plot.half_plane_polygon([1.0, 0.0], 0.0, (-1, 1), (-1, 1))
+    assert sorted(map(tuple, poly.round(9).tolist())) == [
+        (0.0, -1.0),
+        (0.0, 1.0),
+        (1.0, -1.0),
+        (1.0, 1.0),
+    ]
+    assert len(plot.half_plane_polygon([1.0, 0.0], -5.0, (-1, 1), (-1, 1))) == 0
+    assert len(plot.half_plane_polygon([0.0, 0.0], 1.0, (-1, 1), (-1, 1))) == 4
+
+
+def test_decision_line_and_data():
+    X, y = data.logic_gate("and")
+    ax = plot.plot_data(X, y)
+    plot.plot_decision_line([1.0, 1.0], -1.5, ax=ax, xlim=(-0.5, 1.5), ylim=(-0.5, 1.5))
+    line = ax.lines[-1]
+    np.testing.assert_allclose(line.get_xdata(), [-0.5, 1.5])
+    np.testing.assert_allclose(line.get_ydata(), [2.0, 0.0])
+    assert len(ax.collections) == 2  # one scatter per class
+    with pytest.raises(ValueError, match="2 weights"):
+        plot.plot_decision_line([1.0, 2.0, 3.0], 0.0, ax=ax)
+
+
+def test_decision_boundary_of_any_callable():
+    X, y = data.blobs(30, rng=0)
+    ax = plot.plot_decision_boundary(lambda G: (G[:, 0] > 0).astype(int), X, y, resolution=20)
+    assert ax.get_xlim()[0] < X[:, 0].min()
+
+
+def test_activation_and_error_plots():
+    axes = plot.plot_activations({"relu": activations.relu}, {"relu": activations.relu_grad})
+    assert len(axes) == 2
+    assert [line.get_label() for line in axes[0].lines if not line.get_label().startswith("_")] == [
+        "relu"
+    ]
+    ax = plot.plot_errors([3, 2, 0])
+    assert [p.get_height() for p in ax.patches] == [3, 2, 0]
+    plot.draw_neuron_diagram()
+
+
+def test_new_figure_sizes_are_consistent():
+    fig, ax = plot.new_figure()
+    assert tuple(fig.get_size_inches()) == plot.FIGSIZE
+    fig, axes = plot.new_figure(2, pyplot=False)
+    assert axes.shape == (2,) and fig.get_size_inches()[0] == 2 * plot.FIGSIZE[0]

@@ -8,7 +8,7 @@ BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed-stamp
 export OPENBLAS_NUM_THREADS ?= 1
 
-.PHONY: all setup build grade demo check test test-fast lint lab bench clean
+.PHONY: all setup build grade demo check test test-fast lint lab bench compat clean
 
 all: demo
 
@@ -41,8 +41,12 @@ demo: $(STAMP)
 check: $(STAMP)
 	$(BIN)/python -m course check
 
-test: $(STAMP) lint
+test: $(STAMP) lint compat
 	$(BIN)/python -m pytest -n 2 --dist loadgroup
+
+# dlkit on the runtimes students have (Colab: Python 3.13, ipywidgets 7.7.1; Python 3.10)
+compat:
+	tests/compat.sh
 
 test-fast: $(STAMP)
 	$(BIN)/python -m pytest -m "not slow"
@@ -58,4 +62,4 @@ bench: $(STAMP)
 	$(BIN)/python bench/run.py
 
 clean:
-	rm -rf $(VENV) grading .pytest_cache
+	rm -rf $(VENV) .compat grading .pytest_cache

@@ -87,6 +87,7 @@ def build(
                     result = nbg.run(GenerateSolution, cfg, a.id, force=True)
                 _require(result, f"generate_solution {a.id}")
                 _check_executed(out / "solutions" / a.id / a.notebook)
+                _drop_volatile_outputs(out / "solutions" / a.id / a.notebook)
                 log(
                     f"solutions/{a.id}/{a.notebook}: executed ({time.perf_counter() - start:.1f} s)"
                 )
@@ -95,6 +96,23 @@ def build(
 def _require(result: dict, what: str) -> None:
     if not result["success"]:
         raise BuildError(f"{what} failed:\n{result.get('log', '')}\n{result.get('error', '')}")
+
+
+VOLATILE_TAG = "volatile-output"
+
+
+def _drop_volatile_outputs(path: Path) -> None:
+    """Store cells tagged ``volatile-output`` (timings, say) without output.
+
+    Their output changes on every run; keeping it would make every build a diff.
+    Such cells should also be tagged ``nbval-ignore-output``.
+    """
+    nb = notebooks.read(path)
+    volatile = [c for c in nb.cells if VOLATILE_TAG in c.metadata.get("tags", [])]
+    for cell in volatile:
+        cell.outputs = []
+    if volatile:
+        notebooks.write(nb, path)
 
 
 def _check_executed(path: Path) -> None:

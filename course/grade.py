@@ -17,8 +17,11 @@ and the batch goes on.
 from __future__ import annotations
 
 import csv
+import json
+import os
 import re
 import shutil
+import sys
 import time
 import warnings
 import zipfile
@@ -32,6 +35,9 @@ from . import nbg, notebooks
 from .config import ASSIGNMENTS, ROOT
 
 DEFAULT_WORKDIR = ROOT / "grading"
+GRADER_KERNEL = "dlfs-grader"
+MEMORY_LIMIT = os.environ.get("DLFS_MEMORY_LIMIT", "4G")  # address space of a grading kernel
+CPU_LIMIT = os.environ.get("DLFS_CPU_LIMIT", "900")  # CPU seconds of a grading kernel
 
 
 @dataclass
@@ -161,6 +167,9 @@ def grade(
     warnings.filterwarnings("ignore", message=".*not in session.*")
     warnings.filterwarnings("ignore", message=".*missing an id field.*")
     cfg = nbg.load_config(workdir=workdir, release=workdir / "release", cell_timeout=cell_timeout)
+    kernel = install_grader_kernel(workdir)
+    if kernel:
+        cfg.Execute.kernel_name = kernel
     rows: list[GradeRow] = []
     for assignment_id in sorted({a for _, a in pairs}):
         # registers the assignment and its test cells (checksums) in the gradebook
@@ -190,6 +199,47 @@ def grade(
     _fill_scores(rows, cfg)
     write_csv(rows, workdir / "grades.csv")
     return rows
+
+
+def _bytes(size: str) -> int:
+    """'4G' -> 4294967296 (prlimit wants bytes: with a suffix it sets a tiny limit)."""
+    size = size.strip().upper()
+    factor = {"K": 2**10, "M": 2**20, "G": 2**30}.get(size[-1:], 1)
+    return int(float(size.rstrip("KMG")) * factor)
+
+
+def install_grader_kernel(workdir: Path) -> str | None:
+    """A kernelspec that runs this Python under ``prlimit`` (memory and CPU caps).
+
+    A submission that allocates many gigabytes then gets a MemoryError in its own
+    cell instead of taking the grading machine down. Returns the kernel name, or
+    None where ``prlimit`` is not available (the notebook's own kernel is used).
+    """
+    prlimit = shutil.which("prlimit")
+    if prlimit is None:
+        return None
+    spec = workdir / "jupyter" / "kernels" / GRADER_KERNEL
+    spec.mkdir(parents=True, exist_ok=True)
+    argv = [
+        prlimit,
+        f"--as={_bytes(MEMORY_LIMIT)}",
+        f"--cpu={int(CPU_LIMIT)}",
+        sys.executable,
+        "-m",
+        "ipykernel_launcher",
+        "-f",
+        "{connection_file}",
+    ]
+    (spec / "kernel.json").write_text(
+        json.dumps(
+            {"argv": argv, "display_name": "Python 3 (grading, limited)", "language": "python"},
+            indent=1,
+        )
+    )
+    os.environ["JUPYTER_PATH"] = os.pathsep.join(
+        p for p in (str(workdir / "jupyter"), os.environ.get("JUPYTER_PATH", "")) if p
+    )
+    return GRADER_KERNEL
 
 
 def _fill_scores(rows: list[GradeRow], cfg) -> None:

@@ -44,6 +44,8 @@ c.CourseDirectory.db_url = f"sqlite:///{ROOT / 'grading' / 'gradebook.db'}"
 # --- grading must survive any submission ----------------------------------------------
 # A cell that runs longer than this is interrupted; grading goes on in the same kernel.
 c.Execute.timeout = int(os.environ.get("DLFS_CELL_TIMEOUT", "30"))
+# No per-cell timestamps in executed notebooks: solutions/ must come out the same each build.
+c.Execute.record_timing = False
 # A deleted test cell is put back (and run) instead of silently scoring 0.
 c.OverwriteCells.add_missing_cells = True
 # Megabytes of output: nbgrader limits lines; LimitOutputBytes also limits one huge line.

@@ -9,6 +9,7 @@ row must get the score it deserves.
 import csv
 import html
 import re
+import shutil
 
 import pytest
 
@@ -40,6 +41,9 @@ def _first_answer(cell):
 HOSTILE = {
     "loops_forever": lambda c: "while True:\n    pass" if _first_answer(c) else None,
     "kills_kernel": lambda c: "import os\nos._exit(1)" if _first_answer(c) else None,
+    "eats_memory": lambda c: (
+        "import numpy as np\nhog = np.ones(6 * 2**30 // 8)" if _first_answer(c) else None
+    ),
     "prints_megabytes": lambda c: (
         c.source + "\nprint('x' * 20_000_000)\nfor i in range(5000):\n    print(i)"
         if _first_answer(c)
@@ -95,6 +99,16 @@ def test_infinite_loop_is_interrupted_and_the_rest_graded(graded):
         0
     ].points
     assert row.score == FIRST.points - first_points
+
+
+def test_memory_hog_hits_the_limit_in_its_own_cell(graded):
+    row = graded[0][("eats_memory", FIRST.id)]
+    if shutil.which("prlimit") is None:
+        pytest.skip("prlimit not available: kernels run without a memory cap")
+    first_points = list(notebooks.exercises(notebooks.read(FIRST.path("source"))).values())[
+        0
+    ].points
+    assert row.status == "graded" and row.score == FIRST.points - first_points
 
 
 def test_dead_kernel_scores_zero_without_stopping_the_batch(graded):

@@ -54,6 +54,9 @@ def test_readme_states_the_points():
         assert re.search(rf"\|\s*{a.points}\s*\|", row), (
             f"README row for {a.id} must state {a.points} points"
         )
+        assert a.colab_url in row, (
+            f"README badge for {a.id} must point at {a.colab_url} (course/config.py)"
+        )
     total = sum(a.points for a in config.ASSIGNMENTS)
     assert f"{total} points" in readme
 

@@ -10,7 +10,6 @@ from __future__ import annotations
 import contextlib
 import logging
 import os
-import sys
 from pathlib import Path
 
 from nbgrader.coursedir import CourseDirectory
@@ -21,12 +20,6 @@ from traitlets.config.loader import PyFileConfigLoader
 from .config import ROOT
 
 CONFIG_FILE = ROOT / "course" / "nbgrader_config.py"
-
-# nbgrader's gradebook runs the `alembic` command, and kernels are found next to the
-# interpreter: make the environment's bin/ visible even when it is not activated.
-_BIN = str(Path(sys.executable).parent)
-if _BIN not in os.environ.get("PATH", "").split(os.pathsep):
-    os.environ["PATH"] = _BIN + os.pathsep + os.environ.get("PATH", "")
 
 
 def load_config(

@@ -11,6 +11,11 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 if str(ROOT) not in sys.path:
     sys.path.insert(0, str(ROOT))
+# nbgrader's gradebook runs the `alembic` command: make the environment's bin/ visible
+# even when the environment is not activated (`.venv/bin/nbgrader ...`, `make grade`).
+_BIN = str(Path(sys.executable).parent)
+if _BIN not in os.environ.get("PATH", "").split(os.pathsep):
+    os.environ["PATH"] = _BIN + os.pathsep + os.environ.get("PATH", "")
 
 from nbconvert.preprocessors import (
     ClearMetadataPreprocessor,  # noqa: E402
@@ -40,6 +45,9 @@ c.CourseDirectory.submitted_directory = "grading/submitted"
 c.CourseDirectory.autograded_directory = "grading/autograded"
 c.CourseDirectory.feedback_directory = "grading/feedback"
 c.CourseDirectory.db_url = f"sqlite:///{ROOT / 'grading' / 'gradebook.db'}"
+# the plain nbgrader CLI (nbgrader db ..., nbgrader list) works from the repository root too
+(ROOT / "grading" / "exchange").mkdir(parents=True, exist_ok=True)
+c.Exchange.root = str(ROOT / "grading" / "exchange")
 
 # --- grading must survive any submission ----------------------------------------------
 # A cell that runs longer than this is interrupted; grading goes on in the same kernel.

@@ -51,6 +51,8 @@ def bench_sliders(moves: int = 30) -> None:
     _ = explorer.widget  # builds controls, figure and the first image
     demo = widgets.perceptron_demo(gate="xor")
     _ = demo.widget
+    playground = widgets.mlp_playground()
+    _ = playground.widget
     for label, move in (
         (
             "neuron explorer: move w1, redraw PNG",
@@ -59,6 +61,10 @@ def bench_sliders(moves: int = 30) -> None:
         (
             "perceptron demo: step the slider, redraw PNG",
             lambda i: setattr(demo.controls[1], "value", i % demo.n_positions),
+        ),
+        (
+            "MLP playground: hidden units -> new net, regions",
+            lambda i: setattr(playground.controls[3], "value", 1 + i % 32),
         ),
     ):
         samples = []

@@ -10,11 +10,16 @@ Modules
 -------
 activations  reference activation functions and their derivatives
 checks       assertions with actionable messages, used by the notebooks' tests
-data         small data sets (logic gates, players, blobs) and standardisation
+data         small data sets (logic gates, players, blobs, moons, circles, XOR, spirals,
+             study hours) and standardisation
+init         weight initialisers: zeros, small random, Xavier/Glorot, He
+layers       dense_forward, mlp_forward, and Dense/activation/Sequential layer objects
+losses       reference loss functions, their gradients, and one-hot encoding
 metrics      accuracy
 perceptron   linear prediction, a single neuron and Rosenblatt's learning rule
-plot         figures: data sets, decision boundaries, activation curves
-widgets      interactive sliders, with a static figure where widgets cannot render
+plot         figures: data sets, decision boundaries, activation and loss curves, diagrams
+widgets      interactive figures (neuron, perceptron, MLP playground, losses), with a
+             static figure where widgets cannot render
 """
 
 from __future__ import annotations
@@ -30,6 +35,9 @@ __all__ = [
     "activations",
     "checks",
     "data",
+    "init",
+    "layers",
+    "losses",
     "metrics",
     "perceptron",
     "plot",

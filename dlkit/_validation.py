@@ -81,6 +81,25 @@ def check_matching_rows(X: np.ndarray, y: np.ndarray, x_name: str = "X", y_name:
         )
 
 
+def check_same_shape(a: np.ndarray, b: np.ndarray, a_name: str, b_name: str) -> None:
+    """Two arrays compared entry by entry (targets and predictions) must agree in shape."""
+    if a.shape == b.shape:
+        return
+    fix = f"Pass one entry of {a_name} for every entry of {b_name}."
+    if {a.ndim, b.ndim} == {1, 2} and a.shape[0] == b.shape[0]:
+        column, column_name = (a, a_name) if a.ndim == 2 else (b, b_name)
+        if column.shape[1] == 1:
+            # (n,) - (n, 1) broadcasts to (n, n): a silent, classic source of wrong losses
+            fix = (
+                f"Use {column_name}.ravel(): an (n,) array combined with an (n, 1) one "
+                "broadcasts to an (n, n) matrix instead of pairing the entries."
+            )
+    raise ValueError(
+        f"{a_name} and {b_name} must have the same shape; got {a_name}.shape={a.shape} "
+        f"and {b_name}.shape={b.shape}. {fix}"
+    )
+
+
 def check_positive(value, name: str, *, allow_zero: bool = False) -> float:
     if not isinstance(value, numbers.Real) or isinstance(value, bool):
         raise TypeError(f"{name} must be a real number; got {type(value).__name__}.")
@@ -106,7 +125,13 @@ def check_choice(value, name: str, choices: Sequence[str]) -> str:
 
 
 def check_rng(rng) -> np.random.Generator:
-    """Accept a Generator or an integer seed; never touch NumPy's global state."""
+    """Accept a Generator, an integer seed or None (the course's fixed seed 0).
+
+    NumPy's global state is never touched, and None is deterministic on purpose:
+    every figure and every run of a notebook comes out the same.
+    """
+    if rng is None:
+        return np.random.default_rng(0)
     if isinstance(rng, np.random.Generator):
         return rng
     if isinstance(rng, numbers.Integral) and not isinstance(rng, bool):

@@ -25,6 +25,8 @@ __all__ = [
     "plot_activations",
     "plot_errors",
     "draw_neuron_diagram",
+    "plot_loss_curves",
+    "draw_mlp_diagram",
 ]
 
 #: width, height in inches of a single-panel figure
@@ -291,5 +293,78 @@ def draw_neuron_diagram(ax=None, n_inputs: int = 3, activation: str = "f"):
     ax.text(0.95, 0.56, "$a$", fontsize=12)
     ax.set_xlim(0, 1.02)
     ax.set_ylim(0, 1)
+    ax.set_axis_off()
+    return ax
+
+
+def plot_loss_curves(
+    history: Mapping[str, Sequence[float]], ax=None, *, log: bool = False, xlabel: str = "epoch"
+):
+    """One line per named series, e.g. ``{"train": [...], "validation": [...]}``."""
+    ax = _ax(ax)
+    for k, (name, values) in enumerate(history.items()):
+        values = np.asarray(values, dtype=float)
+        ax.plot(
+            np.arange(1, values.size + 1),
+            values,
+            lw=2,
+            label=name,
+            color=CLASS_COLORS[(k + 1) % len(CLASS_COLORS)],
+        )
+    ax.set_xlabel(xlabel)
+    ax.set_ylabel("loss")
+    if log:
+        ax.set_yscale("log")
+    ax.legend(fontsize="small")
+    return ax
+
+
+def draw_mlp_diagram(layer_sizes: Sequence[int], ax=None, *, max_units: int = 6, batch: str = "n"):
+    """Units of an MLP as circles, with the shape of every array under its layer.
+
+    Layer ``l`` shows ``W_l: (n_{l-1}, n_l)`` and ``b_l: (n_l,)`` on the edges, and
+    ``A_l: (batch, n_l)`` under the units (``X`` for the input).
+    """
+    sizes = [int(n) for n in layer_sizes]
+    if len(sizes) < 2:
+        raise ValueError(f"layer_sizes needs at least two entries; got {list(layer_sizes)}.")
+    ax = ax if ax is not None else new_figure(scale=1.3)[1]
+    xs = np.linspace(0.08, 0.92, len(sizes))
+
+    def unit_positions(n):
+        shown = min(n, max_units)
+        return np.linspace(0.8, 0.25, shown) if shown > 1 else np.array([0.525]), shown < n
+
+    previous = None
+    for layer, (x, n) in enumerate(zip(xs, sizes, strict=True)):
+        ys, truncated = unit_positions(n)
+        if previous is not None:
+            px, pys = previous
+            for y0 in pys:
+                for y1 in ys:
+                    ax.plot([px, x], [y0, y1], color="0.75", lw=0.6, zorder=1)
+            ax.text(
+                (px + x) / 2,
+                0.9,
+                f"$W_{layer}$: ({sizes[layer - 1]}, {n})\n$b_{layer}$: ({n},)",
+                ha="center",
+                va="bottom",
+                fontsize=9,
+                color=CLASS_COLORS[1],
+            )
+        color = (
+            "#f2f2f2" if 0 < layer < len(sizes) - 1 else ("#dde8f5" if layer == 0 else "#f5e3d9")
+        )
+        ax.scatter(np.full(len(ys), x), ys, s=260, facecolor=color, edgecolor="k", zorder=3)
+        if truncated:
+            ax.text(x, 0.17, "⋮", ha="center", va="center", fontsize=14)
+        name = "X" if layer == 0 else (r"$\hat{Y}$" if layer == len(sizes) - 1 else f"$A_{layer}$")
+        role = (
+            "input" if layer == 0 else ("output" if layer == len(sizes) - 1 else f"hidden {layer}")
+        )
+        ax.text(x, 0.05, f"{role}\n{name}: ({batch}, {n})", ha="center", va="center", fontsize=9)
+        previous = (x, ys)
+    ax.set_xlim(0, 1)
+    ax.set_ylim(-0.02, 1.02)
     ax.set_axis_off()
     return ax

@@ -127,6 +127,16 @@ class _Interactive:
             print(self.static_note)
 
 
+def _bind(owner: _Interactive, control, attr: str, cast=lambda value: value) -> None:
+    """Keep ``owner.<attr>`` equal to the control's value and redraw on every change."""
+
+    def on_change(change):
+        setattr(owner, attr, cast(change["new"]))
+        owner.refresh()
+
+    control.observe(on_change, names="value")
+
+
 def _slider(description: str, value: float, lo: float, hi: float, step: float, owner, attr: str):
     import ipywidgets as w
 
@@ -139,12 +149,7 @@ def _slider(description: str, value: float, lo: float, hi: float, step: float, o
         continuous_update=True,
         readout_format=".2f",
     )
-
-    def on_change(change):
-        setattr(owner, attr, float(change["new"]))
-        owner.refresh()
-
-    slider.observe(on_change, names="value")
+    _bind(owner, slider, attr, float)
     return slider
 
 
@@ -305,11 +310,7 @@ class PerceptronDemo(_Interactive):
         )
         w.jslink((play, "value"), (slider, "value"))
 
-        def on_change(change):
-            self.position = int(change["new"])
-            self.refresh()
-
-        slider.observe(on_change, names="value")
+        _bind(self, slider, "position", int)
         self.controls = [play, slider]
         return self.controls
 
@@ -324,3 +325,242 @@ def perceptron_demo(
     else:
         title = ""
     return PerceptronDemo(X, y, lr=lr, epochs=epochs, title=title)
+
+
+class MLPPlayground(_Interactive):
+    """Decision regions of a random, untrained MLP ``2 -> hidden -> hidden -> 2``.
+
+    Change the data set, the number of hidden units, the hidden activation and the
+    initialiser, or draw new random weights (``seed``), and see which shapes of
+    boundary a network of that kind can draw before any training. With ``init="zeros"``
+    every unit is the same and the whole plane gets one colour: the symmetry problem.
+    """
+
+    datasets = ("moons", "circles", "xor")
+    activations = ("relu", "tanh", "sigmoid", "leaky_relu")
+    inits = ("he", "xavier", "small", "zeros")
+
+    def __init__(
+        self,
+        dataset: str = "moons",
+        hidden: int = 8,
+        activation: str = "relu",
+        init: str = "he",
+        seed: int = 0,
+        resolution: int = 120,
+    ):
+        super().__init__()
+        from ._validation import check_choice
+
+        self.dataset = check_choice(dataset, "dataset", self.datasets)
+        self.hidden = check_int(hidden, "hidden", minimum=1)
+        self.activation = check_choice(activation, "activation", self.activations)
+        self.init = check_choice(init, "init", self.inits)
+        self.seed = check_int(seed, "seed", minimum=0)
+        self.resolution = check_int(resolution, "resolution", minimum=10)
+        self._shown_dataset = None
+        self.controls = []
+
+    def model(self):
+        from .layers import build_mlp
+
+        return build_mlp(
+            [2, self.hidden, self.hidden, 2],
+            hidden=self.activation,
+            output="softmax",
+            init=self.init,
+            rng=self.seed,
+        )
+
+    def _grid(self):
+        (x0, x1), (y0, y1) = plot._limits(self.X)
+        xs, ys = np.linspace(x0, x1, self.resolution), np.linspace(y0, y1, self.resolution)
+        xx, yy = np.meshgrid(xs, ys)
+        return np.column_stack([xx.ravel(), yy.ravel()]), (x0, x1, y0, y1)
+
+    def _build(self) -> None:
+        from matplotlib.colors import LinearSegmentedColormap
+
+        from .data import DATASETS
+
+        ax = self.axes[0]
+        ax.clear()
+        self.X, self.y = DATASETS[self.dataset](200, rng=0)
+        self._points, extent = self._grid()
+        cmap = LinearSegmentedColormap.from_list(
+            "two", [plot.CLASS_COLORS[0], "white", plot.CLASS_COLORS[1]]
+        )
+        self._image_artist = ax.imshow(
+            np.zeros((self.resolution, self.resolution)),
+            origin="lower",
+            extent=extent,
+            aspect="auto",
+            cmap=cmap,
+            vmin=0,
+            vmax=1,
+            alpha=0.45,
+            zorder=0,
+        )
+        plot.plot_data(self.X, self.y, ax=ax, s=18)
+        ax.set_title("placeholder\n")
+        self._shown_dataset = self.dataset
+        self._freeze_layout()
+
+    def draw(self) -> dict:
+        if self._shown_dataset != self.dataset:
+            self._build()
+        model = self.model()
+        p1 = model(self._points)[:, 1]
+        self._image_artist.set_data(p1.reshape(self.resolution, self.resolution))
+        acc = float(np.mean((model(self.X)[:, 1] >= 0.5) == self.y))
+        self.axes[0].set_title(
+            f"random 2-{self.hidden}-{self.hidden}-2 network, {self.activation}, {self.init} init, seed {self.seed}\n"
+            f"untrained: {acc:.0%} of the points on the right side",
+            fontsize="medium",
+        )
+        return {"accuracy": acc, "p1_range": (float(p1.min()), float(p1.max()))}
+
+    def _controls(self) -> list:
+        import ipywidgets as w
+
+        dataset = w.Dropdown(options=self.datasets, value=self.dataset, description="data")
+        hidden = w.IntSlider(
+            value=self.hidden, min=1, max=32, description="hidden units", continuous_update=True
+        )
+        activation = w.Dropdown(
+            options=self.activations, value=self.activation, description="activation"
+        )
+        init = w.Dropdown(options=self.inits, value=self.init, description="init")
+        seed = w.IntSlider(value=self.seed, min=0, max=99, description="seed")
+        again = w.Button(description="re-initialise", tooltip="draw new random weights")
+
+        for control, attr in (
+            (dataset, "dataset"),
+            (hidden, "hidden"),
+            (activation, "activation"),
+            (init, "init"),
+            (seed, "seed"),
+        ):
+            _bind(self, control, attr)
+        again.on_click(lambda _: setattr(seed, "value", (seed.value + 1) % 100))
+        self.controls = [dataset, activation, init, hidden, seed, again]
+        return self.controls
+
+
+def mlp_playground(
+    dataset: str = "moons",
+    hidden: int = 8,
+    activation: str = "relu",
+    init: str = "he",
+    seed: int = 0,
+) -> MLPPlayground:
+    """Controls for the decision regions of a random network on moons, circles or XOR."""
+    return MLPPlayground(dataset, hidden, activation, init, seed)
+
+
+class LossExplorer(_Interactive):
+    """Each loss against the prediction, for one sample with a chosen target.
+
+    ``mode="regression"``: MSE, MAE and Huber(``delta``) against the prediction
+    ``y_hat`` for the target ``target``. ``mode="classification"``: binary
+    cross-entropy (of ``sigmoid(score)``), hinge (labels -1/+1) and the 0-1 loss
+    against the raw score, for the label ``label`` (0 or 1).
+    """
+
+    modes = ("regression", "classification")
+
+    def __init__(
+        self, mode: str = "regression", target: float = 0.0, label: int = 1, delta: float = 1.0
+    ):
+        super().__init__()
+        from ._validation import check_choice
+
+        self.mode = check_choice(mode, "mode", self.modes)
+        self.target = float(target)
+        self.label = int(label)
+        self.delta = check_positive(delta, "delta")
+        self._shown_mode = None
+        self.controls = []
+
+    def curves(self) -> tuple[np.ndarray, dict[str, np.ndarray]]:
+        """The x values and one y array per loss, for the current state."""
+        from . import losses
+        from .activations import sigmoid
+
+        if self.mode == "regression":
+            x = np.linspace(self.target - 3, self.target + 3, 241)
+            y = np.full(1, self.target)
+            return x, {
+                "MSE": np.array([losses.mse(y, [v]) for v in x]),
+                "MAE": np.array([losses.mae(y, [v]) for v in x]),
+                f"Huber (δ={self.delta:.2f})": np.array(
+                    [losses.huber(y, [v], delta=self.delta) for v in x]
+                ),
+            }
+        x = np.linspace(-5, 5, 241)
+        y01 = np.full(1, float(self.label))
+        return x, {
+            "binary cross-entropy": np.array(
+                [losses.binary_cross_entropy(y01, sigmoid(np.array([s]))) for s in x]
+            ),
+            "hinge": np.array([losses.hinge(2 * y01 - 1, [s]) for s in x]),
+            "0-1 loss": ((x >= 0).astype(float) != self.label).astype(float),
+        }
+
+    def _build(self) -> None:
+        ax = self.axes[0]
+        ax.clear()
+        x, curves = self.curves()
+        self._lines = [ax.plot(x, v, lw=2, label=name)[0] for name, v in curves.items()]
+        self._marker = ax.axvline(0, color="0.4", lw=1, ls="--")
+        ax.set_ylim(-0.1, 5)
+        ax.set_ylabel("loss for this sample")
+        ax.set_xlabel(
+            "prediction $\\hat{y}$"
+            if self.mode == "regression"
+            else "score $z$ (before the sigmoid)"
+        )
+        ax.legend(fontsize="small", loc="upper center")
+        ax.set_title("placeholder\n")
+        self._shown_mode = self.mode
+        self._freeze_layout()
+
+    def draw(self) -> dict:
+        if self._shown_mode != self.mode:
+            self._build()
+        x, curves = self.curves()
+        for line, (name, values) in zip(self._lines, curves.items(), strict=True):
+            line.set_data(x, values)
+            line.set_label(name)
+        self.axes[0].set_xlim(x[0], x[-1])
+        self.axes[0].legend(fontsize="small", loc="upper center")
+        if self.mode == "regression":
+            self._marker.set_xdata([self.target, self.target])
+            title = f"target y = {self.target:.2f}: every loss is 0 at $\\hat{{y}}$ = y"
+        else:
+            self._marker.set_xdata([0.0, 0.0])
+            title = f"label y = {self.label}: the loss grows as the score points to class {1 - self.label}"
+        self.axes[0].set_title(title, fontsize="medium")
+        return {name: float(values.min()) for name, values in curves.items()}
+
+    def _controls(self) -> list:
+        import ipywidgets as w
+
+        mode = w.Dropdown(options=self.modes, value=self.mode, description="task")
+        target = w.FloatSlider(value=self.target, min=-2, max=2, step=0.1, description="target y")
+        label = w.Dropdown(options=[0, 1], value=self.label, description="label y")
+        delta = w.FloatSlider(value=self.delta, min=0.1, max=3, step=0.1, description="Huber δ")
+
+        _bind(self, mode, "mode", str)
+        _bind(self, target, "target", float)
+        _bind(self, label, "label", int)
+        _bind(self, delta, "delta", float)
+        self.controls = [mode, target, label, delta]
+        return self.controls
+
+
+def loss_explorer(
+    mode: str = "regression", target: float = 0.0, label: int = 1, delta: float = 1.0
+) -> LossExplorer:
+    """Each loss against the prediction for a chosen target (regression or classification)."""
+    return LossExplorer(mode, target, label, delta)

@@ -81,3 +81,43 @@ def test_standardize_constant_columns_that_floats_cannot_represent():
     for value, rows in ((0.1, 3), (0.1, 7), (0.3, 10), (1e-20, 5)):
         Z = data.standardize(np.column_stack([np.full(rows, value), np.arange(rows, dtype=float)]))
         assert np.array_equal(Z[:, 0], np.zeros(rows)), (value, rows)
+
+
+@pytest.mark.parametrize("name", sorted(data.DATASETS))
+def test_two_d_classification_sets(name):
+    X, y = data.DATASETS[name](101, rng=3)
+    assert X.shape == (101, 2) and y.shape == (101,) and y.dtype == np.int64
+    counts = np.bincount(y)
+    assert counts.max() - counts.min() <= 1, "classes in equal shares"
+    X2, y2 = data.DATASETS[name](101, rng=3)
+    assert np.array_equal(X, X2) and np.array_equal(y, y2)
+    assert not np.array_equal(X, data.DATASETS[name](101, rng=4)[0])
+
+
+def test_moons_circles_xor_are_not_linearly_separable_but_learnable_by_geometry():
+    from dlkit.perceptron import perceptron_train
+
+    for make in (data.moons, data.circles, data.xor):
+        X, y = make(200, noise=0.05, rng=0)
+        w, b, errors = perceptron_train(X, y, epochs=30)
+        assert errors[-1] > 0, make.__name__
+    X, y = data.circles(200, noise=0.0, factor=0.5)
+    check_close(np.hypot(*X.T), np.where(y == 1, 0.5, 1.0), "radii without noise")
+    X, y = data.xor(200, noise=0.0)
+    assert np.array_equal(y, (np.sign(X[:, 0]) != np.sign(X[:, 1])).astype(int))
+
+
+def test_noise_and_factor_are_validated():
+    with pytest.raises(ValueError, match="factor must be < 1"):
+        data.circles(factor=1.5)
+    with pytest.raises(ValueError, match="noise must be finite and >= 0"):
+        data.moons(noise=-0.1)
+
+
+def test_study_hours_table():
+    X, y = data.study_hours()
+    assert X.shape == (20, 1) and y.shape == (20,)
+    slope, intercept = np.polyfit(X[:, 0], y, 1)
+    assert 5 < slope < 9 and 25 < intercept < 45
+    X[0, 0] = 99.0
+    assert data.study_hours()[0][0, 0] == 0.5, "callers get a copy"

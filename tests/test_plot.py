@@ -64,3 +64,15 @@ def test_new_figure_sizes_are_consistent():
     assert tuple(fig.get_size_inches()) == plot.FIGSIZE
     fig, axes = plot.new_figure(2, pyplot=False)
     assert axes.shape == (2,) and fig.get_size_inches()[0] == 2 * plot.FIGSIZE[0]
+
+
+def test_loss_curves_and_mlp_diagram():
+    ax = plot.plot_loss_curves({"train": [3.0, 2.0, 1.0], "validation": [3.5, 2.5, 2.0]}, log=True)
+    assert [line.get_label() for line in ax.lines] == ["train", "validation"]
+    assert ax.get_yscale() == "log"
+    ax = plot.draw_mlp_diagram([2, 4, 3, 1])
+    texts = " ".join(t.get_text() for t in ax.texts)
+    for shape in ("X: (n, 2)", "$W_1$: (2, 4)", "$b_2$: (3,)", "$A_2$: (n, 3)", "(n, 1)"):
+        assert shape in texts
+    with pytest.raises(ValueError, match="at least two"):
+        plot.draw_mlp_diagram([3])

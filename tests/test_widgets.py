@@ -68,3 +68,39 @@ def test_bad_input_is_refused():
     with pytest.raises(ValueError, match="y must have one label per sample"):
         widgets.neuron_explorer(np.ones((5, 2)), np.zeros(4))
     assert os.environ.get("DLKIT_NO_WIDGETS") == "1"
+
+
+def test_mlp_playground_controls_change_the_network():
+    pg = widgets.mlp_playground(dataset="moons", hidden=4, seed=0)
+    _ = pg.widget
+    dataset, activation, init, hidden, seed, again = pg.controls
+    before = pg._image_artist.get_array().copy()
+    again.click()  # re-initialise: a new seed, new weights, new regions
+    assert pg.seed == 1 and not np.allclose(pg._image_artist.get_array(), before)
+    hidden.value = 16
+    assert pg.model().n_params == 2 * 16 + 16 + 16 * 16 + 16 + 16 * 2 + 2
+    dataset.value = "circles"
+    assert pg.X.shape == (200, 2) and pg._shown_dataset == "circles"
+    init.value = "zeros"  # the symmetry problem: one output for the whole plane
+    assert pg.draw()["p1_range"] == (0.5, 0.5)
+    with pytest.raises(ValueError, match="dataset must be one of"):
+        widgets.mlp_playground(dataset="mnist")
+
+
+def test_loss_explorer_curves_follow_the_target():
+    ex = widgets.loss_explorer(mode="regression", target=1.0, delta=0.5)
+    _ = ex.widget
+    mode, target, label, delta = ex.controls
+    x, curves = ex.curves()
+    for name, values in curves.items():
+        assert x[np.argmin(values)] == pytest.approx(1.0), name  # every loss is 0 at y_hat = y
+    target.value = -1.5
+    x, curves = ex.curves()
+    assert x[np.argmin(curves["MSE"])] == pytest.approx(-1.5)
+    assert ex._lines[0].get_xdata()[0] == pytest.approx(-4.5)
+    mode.value = "classification"
+    label.value = 0
+    x, curves = ex.curves()
+    bce = curves["binary cross-entropy"]
+    assert bce[0] < bce[-1] and np.all(np.diff(bce) > 0), "label 0: a higher score costs more"
+    assert ex._shown_mode == "classification" and len(ex._lines) == 3

@@ -1,0 +1,113 @@
+"""dlkit.layers: the pure forward functions, the layer objects, PyTorch parity."""
+
+import numpy as np
+import pytest
+
+from dlkit import activations, init, layers
+from dlkit.checks import check_close
+
+
+def test_dense_forward_by_hand():
+    X = np.array([[1.0, 2.0], [0.0, -1.0]])
+    W = np.array([[1.0, 0.0, 2.0], [0.5, -1.0, 0.0]])
+    check_close(
+        layers.dense_forward(X, W, [0.1, 0.2, 0.3]), [[2.1, -1.8, 2.3], [-0.4, 1.2, 0.3]], "Z"
+    )
+
+
+@pytest.mark.parametrize(
+    "X, W, b, message",
+    [
+        (
+            np.ones((5, 3)),
+            np.ones((2, 4)),
+            np.zeros(4),
+            r"X must have shape \(n, 2\) for a layer 2 -> 4; got \(5, 3\)",
+        ),
+        (np.ones((2, 5)), np.ones((2, 4)), np.zeros(4), "Is X transposed"),
+        (np.ones(2), np.ones((2, 4)), np.zeros(4), r"X.reshape\(1, -1\)"),
+        (
+            np.ones((5, 2)),
+            np.ones((2, 4)),
+            np.zeros((1, 4)),
+            r"b must have shape \(4,\).*b.ravel\(\)",
+        ),
+    ],
+)
+def test_dense_forward_shape_errors_say_how_to_fix(X, W, b, message):
+    with pytest.raises(ValueError, match=message):
+        layers.dense_forward(X, W, b)
+
+
+def test_count_params_matches_the_spec_and_the_models():
+    assert layers.count_params([256, 100, 26]) == 28_326  # not 28,236 (erratum)
+    assert layers.count_params([2, 1]) == 3
+    assert layers.build_mlp([4, 7, 5, 3]).n_params == layers.count_params([4, 7, 5, 3])
+
+
+def test_mlp_forward_cache_and_softmax_rows():
+    X = np.random.default_rng(0).normal(size=(6, 4))
+    params = init.init_params([4, 5, 3], rng=1)
+    Y, cache = layers.mlp_forward(X, params, hidden="tanh", output="softmax")
+    assert Y.shape == (6, 3) and len(cache["A"]) == 3 and len(cache["Z"]) == 2
+    assert cache["A"][0] is not None and np.array_equal(cache["A"][0], X)
+    check_close(cache["A"][1], np.tanh(cache["Z"][0]), "A1 = tanh(Z1)")
+    check_close(Y.sum(axis=1), np.ones(6), "softmax rows")
+    check_close(cache["Z"][1], cache["A"][1] @ params[1][0] + params[1][1], "Z2")
+
+
+def test_sequential_equals_mlp_forward():
+    X = np.random.default_rng(3).normal(size=(5, 2))
+    model = layers.build_mlp([2, 6, 6, 3], hidden="relu", output="softmax", rng=4)
+    params = [(m.params["W"], m.params["b"]) for m in model.layers if isinstance(m, layers.Dense)]
+    check_close(model(X), layers.mlp_forward(X, params)[0], "Sequential vs mlp_forward")
+
+
+def test_layer_objects():
+    dense = layers.Dense(3, 2, init="xavier", rng=0)
+    assert set(dense.params) == set(dense.grads) == {"W", "b"}
+    assert dense.n_params == 8 and repr(dense) == "Dense(3 -> 2, init='xavier')"
+    dense.grads["W"] += 1
+    dense.zero_grad()
+    assert not dense.grads["W"].any()
+    out = layers.LeakyReLU(0.1)(np.array([[-1.0, 2.0]]))
+    check_close(out, [[-0.1, 2.0]], "LeakyReLU(0.1)")
+    assert repr(layers.LeakyReLU(0.1)) == "LeakyReLU(alpha=0.1)"
+    text = repr(layers.build_mlp([2, 4, 1], output="sigmoid"))
+    assert (
+        "Dense(2 -> 4" in text
+        and "ReLU()" in text
+        and "Sigmoid()" in text
+        and "17 parameters" in text
+    )
+    with pytest.raises(TypeError, match="must be a dlkit Layer"):
+        layers.Sequential(layers.ReLU(), np.tanh)
+    with pytest.raises(ValueError, match="activation must be one of"):
+        layers.mlp_forward(np.ones((1, 2)), init.init_params([2, 1]), hidden="swish")
+
+
+def test_activation_layers_use_the_reference_functions():
+    z = np.linspace(-3, 3, 7).reshape(1, -1)
+    for layer, f in (
+        (layers.ReLU(), activations.relu),
+        (layers.Tanh(), activations.tanh),
+        (layers.Sigmoid(), activations.sigmoid),
+        (layers.Softmax(), activations.softmax),
+    ):
+        check_close(layer(z), f(z), repr(layer))
+
+
+def test_pytorch_parity():
+    torch = pytest.importorskip("torch")
+    rng = np.random.default_rng(5)
+    X = rng.normal(size=(7, 3))
+    params = init.init_params([3, 4, 2], rng=6)
+    net = torch.nn.Sequential(
+        torch.nn.Linear(3, 4), torch.nn.Tanh(), torch.nn.Linear(4, 2), torch.nn.Softmax(dim=1)
+    ).double()
+    with torch.no_grad():
+        for module, (W, b) in zip([net[0], net[2]], params, strict=True):
+            module.weight.copy_(torch.tensor(W.T))  # torch stores (n_out, n_in)
+            module.bias.copy_(torch.tensor(b))
+        expected = net(torch.tensor(X)).numpy()
+    check_close(layers.mlp_forward(X, params, hidden="tanh")[0], expected, "vs torch", rtol=1e-10)

@@ -22,6 +22,11 @@ $(STAMP): pyproject.toml
 	@# rfc3987-syntax builds a grammar on import and costs every nbformat import ~2.5 s;
 	@# only jsonschema's optional "iri" format check uses it (see ../shared/TECH_NOTES.md).
 	$(BIN)/pip uninstall -q -y rfc3987-syntax 2>/dev/null || true
+	@# Chromium for the real-browser widget test: installed with apt where we are root,
+	@# otherwise tests/test_browser.py is skipped with a message saying so.
+	@if ! command -v chromium >/dev/null && [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null; then \
+	    (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null) \
+	    || echo "could not install chromium: the browser test will be skipped"; fi
 	@# PyTorch is an optional test oracle: installed only where a local CPU build exists.
 	@if $(BIN)/pip install -q --no-index --no-deps torch 2>/dev/null; then \
 	    $(BIN)/pip install -q torch 2>&1 | grep -v "is ignored" || true; \

@@ -107,7 +107,10 @@ class _Interactive:
             import ipywidgets as w
 
             controls = self._controls()
-            self._image = w.Image(format="png", value=self.render_png())
+            width = int(
+                round(self.fig.get_size_inches()[0] * _DPI)
+            )  # natural size: no blurry stretching
+            self._image = w.Image(format="png", value=self.render_png(), width=str(width))
             self._widget = w.VBox(
                 [
                     w.HBox(controls[:3]),

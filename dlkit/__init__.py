@@ -12,11 +12,13 @@ activations  reference activation functions and their derivatives
 checks       assertions with actionable messages, used by the notebooks' tests
 data         small data sets (logic gates, players, blobs, moons, circles, XOR, spirals,
              study hours) and standardisation
+gradcheck    numerical gradients, relative error, a per-parameter gradient check
 init         weight initialisers: zeros, small random, Xavier/Glorot, He
 layers       dense_forward, mlp_forward, and Dense/activation/Sequential layer objects
 losses       reference loss functions, their gradients, and one-hot encoding
 metrics      accuracy
 perceptron   linear prediction, a single neuron and Rosenblatt's learning rule
+train        a minimal training loop (full-batch or mini-batch) with a progress bar
 plot         figures: data sets, decision boundaries, activation and loss curves, diagrams
 widgets      interactive figures (neuron, perceptron, MLP playground, losses), with a
              static figure where widgets cannot render
@@ -35,12 +37,14 @@ __all__ = [
     "activations",
     "checks",
     "data",
+    "gradcheck",
     "init",
     "layers",
     "losses",
     "metrics",
     "perceptron",
     "plot",
+    "train",
     "widgets",
 ]
 

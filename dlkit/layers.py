@@ -23,6 +23,9 @@ from .init import init_weights
 
 __all__ = [
     "dense_forward",
+    "dense_backward",
+    "softmax_backward",
+    "mlp_backward",
     "count_params",
     "mlp_forward",
     "Layer",
@@ -79,6 +82,44 @@ def dense_forward(X, W, b) -> np.ndarray:
     return X @ W + b
 
 
+def dense_backward(dZ, X, W) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Backward pass of ``Z = X @ W + b``, given the upstream gradient ``dZ = dL/dZ``.
+
+    Any 1/n of a mean loss is already in ``dZ``.
+
+    Parameters
+    ----------
+    dZ : ndarray of shape (n_samples, n_out)
+    X : ndarray of shape (n_samples, n_in), the layer's input in the forward pass
+    W : ndarray of shape (n_in, n_out)
+
+    Returns
+    -------
+    dX : ndarray of shape (n_samples, n_in), ``dZ @ W.T``
+    dW : ndarray of shape (n_in, n_out), ``X.T @ dZ``
+    db : ndarray of shape (n_out,), ``dZ.sum(axis=0)``
+    """
+    W = as_float_array(W, "W", ndim=2)
+    X = as_float_array(X, "X", ndim=2)
+    dZ = as_float_array(dZ, "dZ", ndim=2)
+    if X.shape[1] != W.shape[0] or dZ.shape != (X.shape[0], W.shape[1]):
+        raise ValueError(
+            f"shapes do not fit a layer {W.shape[0]} -> {W.shape[1]}: X {X.shape}, W {W.shape}, dZ {dZ.shape}; "
+            f"expected X (n, {W.shape[0]}) and dZ (n, {W.shape[1]}) with the same n."
+        )
+    return dZ @ W.T, X.T @ dZ, dZ.sum(axis=0)
+
+
+def softmax_backward(dA, A) -> np.ndarray:
+    """Gradient through a softmax along the last axis: ``dZ = A * (dA - sum(dA * A))``.
+
+    ``A`` is the softmax output; this is the Jacobian-vector product, row by row.
+    """
+    A = as_float_array(A, "A")
+    dA = as_float_array(dA, "dA")
+    return A * (dA - (dA * A).sum(axis=-1, keepdims=True))
+
+
 def count_params(layer_sizes: Sequence[int]) -> int:
     """Number of weights and biases of an MLP: ``sum(n_in * n_out + n_out)`` over layers.
 
@@ -117,8 +158,45 @@ def mlp_forward(X, params, hidden: str = "relu", output: str = "softmax"):
     return A, cache
 
 
+def mlp_backward(Y, cache, params, hidden: str = "relu") -> list[tuple[np.ndarray, np.ndarray]]:
+    """Gradients of the mean loss for an MLP whose output and loss pair up so that
+    ``dL/dZ_L = (Y_hat - Y) / n``: softmax + categorical cross-entropy, or sigmoid +
+    binary cross-entropy.
+
+    Parameters
+    ----------
+    Y : ndarray of shape (n_samples, n_outputs), the targets (one-hot for softmax)
+    cache : dict from :func:`mlp_forward` (``"A"``: [X, A1, ..., Y_hat], ``"Z"``: [Z1, ..., ZL])
+    params : list of (W, b), as given to :func:`mlp_forward`
+    hidden : name of the hidden activation used in the forward pass
+
+    Returns
+    -------
+    list of (dW, db), shaped like ``params``.
+    """
+    A, Zs = cache["A"], cache["Z"]
+    Y = as_float_array(Y, "Y", ndim=2)
+    if Y.shape != A[-1].shape:
+        raise ValueError(
+            f"Y must have the shape of the output {A[-1].shape}; got {Y.shape}. One-hot encode labels."
+        )
+    d_hidden = activations.get(hidden)[1]
+    dZ = (A[-1] - Y) / Y.shape[0]
+    grads = []
+    for layer in range(len(params) - 1, -1, -1):
+        dA_prev, dW, db = dense_backward(dZ, A[layer], params[layer][0])
+        grads.append((dW, db))
+        if layer > 0:
+            dZ = dA_prev * d_hidden(Zs[layer - 1])
+    return grads[::-1]
+
+
 class Layer:
-    """Base class: ``forward(X)``, ``params``/``grads`` dicts, ``zero_grad()``."""
+    """Base class: ``forward(X)``, ``backward(dout)``, ``params``/``grads`` dicts, ``zero_grad()``.
+
+    ``backward(dout)`` takes ``dL/d(output)``, fills ``grads`` (same keys as
+    ``params``) and returns ``dL/d(input)``; it uses what the last ``forward`` kept.
+    """
 
     def __init__(self):
         self.params: dict[str, np.ndarray] = {}
@@ -126,6 +204,15 @@ class Layer:
 
     def forward(self, X) -> np.ndarray:  # pragma: no cover - abstract
         raise NotImplementedError
+
+    def backward(self, dout) -> np.ndarray:  # pragma: no cover - abstract
+        raise NotImplementedError
+
+    def _require_forward(self, kept) -> None:
+        if kept is None:
+            raise RuntimeError(
+                f"{self!r}.backward() needs a forward() first: it uses the forward pass's input."
+            )
 
     def __call__(self, X) -> np.ndarray:
         return self.forward(X)
@@ -160,6 +247,11 @@ class Dense(Layer):
         self.X = as_2d(X, "X")
         return dense_forward(self.X, self.params["W"], self.params["b"])
 
+    def backward(self, dout) -> np.ndarray:
+        self._require_forward(self.X)
+        dX, self.grads["W"], self.grads["b"] = dense_backward(dout, self.X, self.params["W"])
+        return dX
+
     def __repr__(self) -> str:
         return f"Dense({self.n_in} -> {self.n_out}, init={self.init!r})"
 
@@ -176,7 +268,14 @@ class Activation(Layer):
 
     def forward(self, X) -> np.ndarray:
         self.Z = as_float_array(X, "X")
-        return self._f(self.Z, **self.kwargs)
+        self.A = self._f(self.Z, **self.kwargs)
+        return self.A
+
+    def backward(self, dout) -> np.ndarray:
+        self._require_forward(self.Z)
+        if self.name == "softmax":
+            return softmax_backward(dout, self.A)
+        return as_float_array(dout, "dout") * activations.get(self.name)[1](self.Z, **self.kwargs)
 
     def __repr__(self) -> str:
         args = [f"{k}={v!r}" for k, v in self.kwargs.items()]
@@ -237,6 +336,15 @@ class Sequential(Layer):
         for layer in self.layers:
             out = layer.forward(out)
         return out
+
+    def backward(self, dout) -> np.ndarray:
+        for layer in reversed(self.layers):
+            dout = layer.backward(dout)
+        return dout
+
+    def parameters(self):
+        """``(layer, name)`` pairs of every parameter, in layer order (for optimizers)."""
+        return [(layer, name) for layer in self.layers for name in layer.params]
 
     def zero_grad(self) -> None:
         for layer in self.layers:

@@ -111,3 +111,89 @@ def test_pytorch_parity():
             module.bias.copy_(torch.tensor(b))
         expected = net(torch.tensor(X)).numpy()
     check_close(layers.mlp_forward(X, params, hidden="tanh")[0], expected, "vs torch", rtol=1e-10)
+
+
+# ------------------------------------------------------------------ backward passes
+
+
+def test_dense_backward_by_hand_and_shapes():
+    X = np.array([[1.0, 2.0], [3.0, 4.0]])
+    W = np.array([[1.0, 0.0, -1.0], [2.0, 1.0, 0.0]])
+    dZ = np.array([[1.0, 0.0, 1.0], [0.0, 2.0, 0.0]])
+    dX, dW, db = layers.dense_backward(dZ, X, W)
+    check_close(dX, dZ @ W.T, "dX")
+    check_close(dW, [[1.0, 6.0, 1.0], [2.0, 8.0, 2.0]], "dW = X.T @ dZ")
+    check_close(db, [1.0, 2.0, 1.0], "db = dZ.sum(0), not the mean")
+    with pytest.raises(ValueError, match="shapes do not fit a layer 2 -> 3"):
+        layers.dense_backward(dZ.T, X, W)
+
+
+@pytest.mark.parametrize("hidden", ["relu", "tanh", "sigmoid", "leaky_relu", "elu"])
+def test_every_layer_backward_matches_central_differences(hidden):
+    from dlkit import gradcheck, losses
+
+    rng = np.random.default_rng(11)
+    X = rng.normal(size=(6, 3))
+    Y = losses.one_hot(rng.integers(0, 3, 6), 3)
+    model = layers.build_mlp([3, 5, 4, 3], hidden=hidden, output="softmax", rng=12)
+    for (
+        layer,
+        name,
+    ) in model.parameters():  # non-zero biases: a dead ReLU row would feed Z = b = 0, a kink
+        if name == "b":
+            layer.params[name] = rng.uniform(0.1, 0.5, layer.params[name].shape)
+    rows = gradcheck.gradcheck(model, X, Y, verbose=False)
+    assert len(rows) == 6 and all(r.relative_error < 1e-6 for r in rows)
+    out = model(X)
+    dX = model.backward(losses.categorical_cross_entropy_grad(Y, out))
+    numeric = gradcheck.numerical_gradient(
+        lambda x: losses.categorical_cross_entropy(Y, model(x)), X.copy()
+    )
+    check_close(dX, numeric, "dL/dX", rtol=1e-5, atol=1e-8)
+
+
+def test_mlp_backward_equals_the_layer_objects():
+    from dlkit import losses
+
+    rng = np.random.default_rng(2)
+    X, Y = rng.normal(size=(8, 2)), losses.one_hot(rng.integers(0, 3, 8), 3)
+    model = layers.build_mlp([2, 7, 3], hidden="tanh", rng=3)
+    params = [(m.params["W"], m.params["b"]) for m in model.layers if isinstance(m, layers.Dense)]
+    _, cache = layers.mlp_forward(X, params, hidden="tanh")
+    grads = layers.mlp_backward(Y, cache, params, hidden="tanh")
+    model.backward(losses.categorical_cross_entropy_grad(Y, model(X)))
+    dense = [m for m in model.layers if isinstance(m, layers.Dense)]
+    for (dW, db), m in zip(grads, dense, strict=True):
+        check_close(dW, m.grads["W"], "dW")
+        check_close(db, m.grads["b"], "db")
+
+
+def test_backward_before_forward_is_a_clear_error():
+    with pytest.raises(RuntimeError, match="needs a forward"):
+        layers.Dense(2, 3).backward(np.ones((1, 3)))
+
+
+@pytest.mark.parametrize("name", ["relu", "tanh", "sigmoid", "softmax", "elu"])
+def test_backward_pytorch_parity(name):
+    torch = pytest.importorskip("torch")
+    rng = np.random.default_rng(4)
+    X, dout = rng.normal(size=(5, 4)), rng.normal(size=(5, 3))
+    dense, act = layers.Dense(4, 3, rng=5), layers.Activation(name)
+    out = act(dense(X))
+    dX = dense.backward(act.backward(dout))
+    Xt = torch.tensor(X, requires_grad=True)
+    Wt = torch.tensor(dense.params["W"], requires_grad=True)
+    bt = torch.tensor(dense.params["b"], requires_grad=True)
+    f = {
+        "relu": torch.relu,
+        "tanh": torch.tanh,
+        "sigmoid": torch.sigmoid,
+        "softmax": lambda z: torch.softmax(z, dim=1),
+        "elu": torch.nn.functional.elu,
+    }[name]
+    outt = f(Xt @ Wt + bt)
+    outt.backward(torch.tensor(dout))
+    check_close(out, outt.detach().numpy(), f"{name} forward", rtol=1e-10)
+    check_close(dX, Xt.grad.numpy(), "dX vs autograd", rtol=1e-10, atol=1e-12)
+    check_close(dense.grads["W"], Wt.grad.numpy(), "dW vs autograd", rtol=1e-10, atol=1e-12)
+    check_close(dense.grads["b"], bt.grad.numpy(), "db vs autograd", rtol=1e-10, atol=1e-12)

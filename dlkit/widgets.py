@@ -29,6 +29,10 @@ __all__ = [
     "neuron_explorer",
     "PerceptronDemo",
     "perceptron_demo",
+    "MLPPlayground",
+    "mlp_playground",
+    "LossExplorer",
+    "loss_explorer",
 ]
 
 _DISABLING_ENV = ("NBGRADER_EXECUTION", "CI", "DLKIT_NO_WIDGETS")

@@ -39,6 +39,21 @@ def test_every_module_declares_its_public_names(name):
         assert hasattr(module, public), f"dlkit.{name}.{public}"
 
 
+@pytest.mark.parametrize("name", dlkit.__all__)
+def test_every_public_definition_is_in_all(name):
+    import inspect
+
+    module = getattr(dlkit, name)
+    defined = {
+        key
+        for key, value in vars(module).items()
+        if not key.startswith("_")
+        and (inspect.isfunction(value) or inspect.isclass(value))
+        and value.__module__ == module.__name__
+    }
+    assert defined <= set(module.__all__), f"missing from dlkit.{name}.__all__: {sorted(defined - set(module.__all__))}"
+
+
 def test_validation_messages_name_argument_and_fix():
     with pytest.raises(
         ValueError, match=r"X must be 2-D; got shape \(3,\). Use X.reshape\(1, -1\)"

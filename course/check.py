@@ -50,13 +50,19 @@ def find_leaks(source_nb, release_text: str) -> list[str]:
         if marker in release_text:
             leaks.append(f"marker {marker!r} present")
     for kind in _REGION:
-        secret, public = set(), set()
+        secret, public = set(), []
         for cell in source_nb.cells:
             inside, outside = _regions(cell.source, kind)
             secret.update(inside)
-            public.update(outside)
-        for line in sorted(secret - public):
-            if len(line) >= _MIN_LEAK_LENGTH and not line.startswith("#") and line in release_text:
+            public.extend(outside)
+        public_text = "\n".join(public)  # a secret line that is part of a public one is no leak
+        for line in sorted(secret):
+            if (
+                len(line) >= _MIN_LEAK_LENGTH
+                and not line.startswith("#")
+                and line not in public_text
+                and line in release_text
+            ):
                 leaks.append(f"{kind} line {line!r}")
     return leaks
 

@@ -50,6 +50,8 @@ class Assignment:
 ASSIGNMENTS: tuple[Assignment, ...] = (
     Assignment("00_getting_started", "Getting started: how the course works", 45, 10),
     Assignment("01_perceptron", "The neuron, activation functions and the perceptron", 90, 22),
+    Assignment("02_forward_propagation", "Multilayer perceptrons: forward propagation", 90, 20),
+    Assignment("03_losses", "Error, loss and cost functions", 75, 24),
 )
 
 

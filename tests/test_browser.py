@@ -105,6 +105,7 @@ def lab(tmp_path_factory):
 
 
 def test_every_widget_renders_and_responds(lab):
+    from playwright.sync_api import TimeoutError as PlaywrightTimeout
     from playwright.sync_api import sync_playwright
 
     url, root = lab
@@ -116,10 +117,19 @@ def test_every_widget_renders_and_responds(lab):
             page.wait_for_selector(
                 ".jp-Notebook-ExecutionIndicator[data-status='idle']", timeout=60_000
             )
-            page.click("text=Run", timeout=10_000)
-            page.click("text=Run All Cells", timeout=10_000)
+            # Under load the first Run All can land before the kernel session is ready and
+            # run nothing; retry it while no cell has even started (no "[*]" or "[n]" prompt).
+            started = "[...document.querySelectorAll('.jp-InputPrompt')].some(p => /\\[(\\*|\\d+)\\]/.test(p.textContent))"
+            for _attempt in range(4):
+                page.click("text=Run", timeout=10_000)
+                page.click("text=Run All Cells", timeout=10_000)
+                try:
+                    page.wait_for_function(started, timeout=15_000)
+                    break
+                except PlaywrightTimeout:
+                    page.keyboard.press("Escape")
             page.wait_for_function(
-                "document.querySelectorAll('.widget-image').length >= 4", timeout=60_000
+                "document.querySelectorAll('.widget-image').length >= 4", timeout=90_000
             )
             images = page.locator(".widget-image")
             assert images.count() == 4

@@ -51,7 +51,9 @@ def test_every_public_definition_is_in_all(name):
         and (inspect.isfunction(value) or inspect.isclass(value))
         and value.__module__ == module.__name__
     }
-    assert defined <= set(module.__all__), f"missing from dlkit.{name}.__all__: {sorted(defined - set(module.__all__))}"
+    assert defined <= set(module.__all__), (
+        f"missing from dlkit.{name}.__all__: {sorted(defined - set(module.__all__))}"
+    )
 
 
 def test_validation_messages_name_argument_and_fix():

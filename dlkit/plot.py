@@ -27,6 +27,7 @@ __all__ = [
     "draw_neuron_diagram",
     "plot_loss_curves",
     "draw_mlp_diagram",
+    "draw_computational_graph",
 ]
 
 #: width, height in inches of a single-panel figure
@@ -366,5 +367,100 @@ def draw_mlp_diagram(layer_sizes: Sequence[int], ax=None, *, max_units: int = 6,
         previous = (x, ys)
     ax.set_xlim(0, 1)
     ax.set_ylim(-0.02, 1.02)
+    ax.set_axis_off()
+    return ax
+
+
+def draw_computational_graph(values: Mapping[str, float] | None = None, ax=None):
+    """The graph of ``E = 1/2 (T - sigmoid(w2 sigmoid(w1 x + b1) + b2))^2``.
+
+    Nodes are the quantities of the course's worked example (one neuron per layer);
+    each arrow carries its local derivative, so the chain rule reads off the path
+    from ``E`` back to a parameter. Pass ``values`` (``{"x": 0.1, "z1": 0.415, ...}``)
+    to print them under the nodes.
+    """
+    from matplotlib.patches import FancyBboxPatch
+
+    ax = ax if ax is not None else new_figure(scale=1.6)[1]
+    main = [("x", 0.04), ("z1", 0.22), ("a1", 0.38), ("z2", 0.56), ("a2", 0.72), ("E", 0.92)]
+    side = [
+        ("w1", 0.13, "z1"),
+        ("b1", 0.26, "z1"),
+        ("w2", 0.47, "z2"),
+        ("b2", 0.60, "z2"),
+        ("T", 0.86, "E"),
+    ]
+    y_main, y_side = 0.42, 0.82
+    pos = {name: (x, y_main) for name, x in main}
+    pos.update({name: (x, y_side) for name, x, _ in side})
+    labels = {
+        "x": "$x$",
+        "z1": "$z_1$",
+        "a1": "$a_1$",
+        "z2": "$z_2$",
+        "a2": "$a_2$",
+        "E": "$E$",
+        "w1": "$w_1$",
+        "b1": "$b_1$",
+        "w2": "$w_2$",
+        "b2": "$b_2$",
+        "T": "$T$",
+    }
+    local = {
+        ("x", "z1"): "$w_1$",
+        ("z1", "a1"): r"$\sigma'(z_1)$",
+        ("a1", "z2"): "$w_2$",
+        ("z2", "a2"): r"$\sigma'(z_2)$",
+        ("a2", "E"): "$a_2 - T$",
+        ("w1", "z1"): "$x$",
+        ("b1", "z1"): "$1$",
+        ("w2", "z2"): "$a_1$",
+        ("b2", "z2"): "$1$",
+        ("T", "E"): "",
+    }
+    edges = list(zip([n for n, _ in main[:-1]], [n for n, _ in main[1:]], strict=True))
+    edges += [(name, target) for name, _, target in side]
+    for a, b in edges:
+        (x0, y0), (x1, y1) = pos[a], pos[b]
+        ax.annotate(
+            "",
+            xy=(x1 - 0.03 * np.sign(x1 - x0) if y0 == y1 else x1, y1 + (0.07 if y0 != y1 else 0)),
+            xytext=(x0 + (0.03 if y0 == y1 else 0), y0 - (0.07 if y0 != y1 else 0)),
+            arrowprops={"arrowstyle": "->", "lw": 1.3, "color": "0.35"},
+        )
+        ax.text(
+            (x0 + x1) / 2 + (0.0 if y0 == y1 else 0.01),
+            (y0 + y1) / 2 + (0.06 if y0 == y1 else 0),
+            local[(a, b)],
+            ha="center",
+            fontsize=10,
+            color=CLASS_COLORS[0],
+        )
+    for name, (x, y) in pos.items():
+        ax.add_patch(
+            FancyBboxPatch(
+                (x - 0.03, y - 0.055),
+                0.06,
+                0.11,
+                boxstyle="round,pad=0.01",
+                facecolor="#dde8f5" if name in ("w1", "b1", "w2", "b2") else "#f2f2f2",
+                edgecolor="k",
+                lw=1.2,
+            )
+        )
+        ax.text(x, y, labels[name], ha="center", va="center", fontsize=13)
+        if values is not None and name in values:
+            ax.text(x, y - 0.1, f"{values[name]:.4g}", ha="center", va="top", fontsize=9)
+    ax.text(
+        0.5,
+        0.08,
+        "coloured: the local derivative along each arrow; the gradient of E with respect to a node is the "
+        "product along the path from E back to it",
+        ha="center",
+        fontsize=8.5,
+        color="0.3",
+    )
+    ax.set_xlim(0, 1)
+    ax.set_ylim(0, 1)
     ax.set_axis_off()
     return ax

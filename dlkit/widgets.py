@@ -33,6 +33,8 @@ __all__ = [
     "mlp_playground",
     "LossExplorer",
     "loss_explorer",
+    "VanishingGradients",
+    "vanishing_gradients",
 ]
 
 _DISABLING_ENV = ("NBGRADER_EXECUTION", "CI", "DLKIT_NO_WIDGETS")
@@ -571,3 +573,73 @@ def loss_explorer(
 ) -> LossExplorer:
     """Each loss against the prediction for a chosen target (regression or classification)."""
     return LossExplorer(mode, target, label, delta)
+
+
+class VanishingGradients(_Interactive):
+    """Gradient norm per layer of a deep sigmoid network against a ReLU one (log scale).
+
+    Move ``depth`` and watch the sigmoid network's first layers receive gradients
+    that are orders of magnitude smaller than its last ones, while ReLU with He
+    initialisation keeps them of one size.
+    """
+
+    pairs = (("sigmoid", "xavier"), ("relu", "he"))
+
+    def __init__(self, depth: int = 10, seed: int = 0):
+        super().__init__()
+        self.depth = check_int(depth, "depth", minimum=2)
+        self.seed = check_int(seed, "seed", minimum=0)
+        self.controls = []
+        self._lines = None
+
+    def norms(self) -> dict[str, np.ndarray]:
+        from .gradcheck import gradient_norms
+
+        return {
+            f"{act} ({init} init)": gradient_norms(self.depth, act, init=init, rng=self.seed)
+            for act, init in self.pairs
+        }
+
+    def _build(self) -> None:
+        ax = self.axes[0]
+        self._lines = [ax.plot([], [], "o-", lw=2, label=label)[0] for label in self.norms()]
+        ax.set_yscale("log")
+        ax.set_ylim(1e-10, 1e1)  # representative tick labels before the layout is frozen
+        ax.set_xlabel("layer (1 = next to the input)")
+        ax.set_ylabel("norm of dL/dW")
+        ax.legend(fontsize="small", loc="lower right")
+        ax.set_title("placeholder\n")
+        self._freeze_layout()
+
+    def draw(self) -> dict:
+        if self._lines is None:
+            self._build()
+        ax = self.axes[0]
+        norms = self.norms()
+        for line, values in zip(self._lines, norms.values(), strict=True):
+            line.set_data(np.arange(1, values.size + 1), values)
+        everything = np.concatenate(list(norms.values()))
+        ax.set_xlim(0.5, self.depth + 0.5)
+        ax.set_ylim(everything.min() / 3, everything.max() * 3)
+        ratio = {k: v[0] / v[-1] for k, v in norms.items()}
+        ax.set_title(
+            f"{self.depth} layers, gradient of the first / the last layer:\n"
+            + ", ".join(f"{k.split()[0]} {r:.1e}" for k, r in ratio.items()),
+            fontsize="medium",
+        )
+        return {k: v for k, v in norms.items()}
+
+    def _controls(self) -> list:
+        import ipywidgets as w
+
+        depth = w.IntSlider(value=self.depth, min=2, max=20, description="depth")
+        seed = w.IntSlider(value=self.seed, min=0, max=20, description="seed")
+        _bind(self, depth, "depth", int)
+        _bind(self, seed, "seed", int)
+        self.controls = [depth, seed]
+        return self.controls
+
+
+def vanishing_gradients(depth: int = 10, seed: int = 0) -> VanishingGradients:
+    """Gradient norm per layer, deep sigmoid vs ReLU, with a slider for the depth."""
+    return VanishingGradients(depth, seed)

@@ -54,3 +54,11 @@ def test_gradcheck_restores_float32_parameters():
     X, Y = np.ones((2, 2)), losses.one_hot([0, 1], 2)
     gradcheck.gradcheck(model, X, Y, verbose=False, tol=1e-5)
     assert all(layer.params[name].dtype == np.float32 for layer, name in model.parameters())
+
+
+def test_gradient_norms_vanish_with_sigmoid_not_with_relu():
+    sigmoid = gradcheck.gradient_norms(12, "sigmoid", init="xavier", rng=0)
+    relu = gradcheck.gradient_norms(12, "relu", init="he", rng=0)
+    assert sigmoid.shape == relu.shape == (12,)
+    assert sigmoid[0] / sigmoid[-1] < 1e-5, "the first sigmoid layer gets a tiny gradient"
+    assert 0.1 < relu[0] / relu[-1] < 10, "ReLU + He keeps gradients of one size"

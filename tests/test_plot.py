@@ -76,3 +76,10 @@ def test_loss_curves_and_mlp_diagram():
         assert shape in texts
     with pytest.raises(ValueError, match="at least two"):
         plot.draw_mlp_diagram([3])
+
+
+def test_computational_graph_shows_values_and_local_derivatives():
+    ax = plot.draw_computational_graph({"z1": 0.415, "E": 0.1082})
+    texts = [t.get_text() for t in ax.texts]
+    assert "0.415" in texts and "0.1082" in texts
+    assert r"$\sigma'(z_1)$" in texts and "$a_2 - T$" in texts

@@ -104,3 +104,14 @@ def test_loss_explorer_curves_follow_the_target():
     bce = curves["binary cross-entropy"]
     assert bce[0] < bce[-1] and np.all(np.diff(bce) > 0), "label 0: a higher score costs more"
     assert ex._shown_mode == "classification" and len(ex._lines) == 3
+
+
+def test_vanishing_gradients_follows_the_depth_slider():
+    v = widgets.vanishing_gradients(depth=4)
+    _ = v.widget
+    depth, seed = v.controls
+    depth.value = 9
+    assert [line.get_xdata().size for line in v._lines] == [9, 9]
+    assert v.axes[0].get_yscale() == "log"
+    sigmoid = v._lines[0].get_ydata()
+    assert sigmoid[0] < sigmoid[-1] / 100

@@ -53,6 +53,10 @@ def bench_sliders(moves: int = 30) -> None:
     _ = demo.widget
     playground = widgets.mlp_playground()
     _ = playground.widget
+    losses = widgets.loss_explorer()
+    _ = losses.widget
+    vanishing = widgets.vanishing_gradients()
+    _ = vanishing.widget
     for label, move in (
         (
             "neuron explorer: move w1, redraw PNG",
@@ -65,6 +69,14 @@ def bench_sliders(moves: int = 30) -> None:
         (
             "MLP playground: hidden units -> new net, regions",
             lambda i: setattr(playground.controls[3], "value", 1 + i % 32),
+        ),
+        (
+            "loss explorer: move the target",
+            lambda i: setattr(losses.controls[1], "value", -2 + 4 * i / moves),
+        ),
+        (
+            "vanishing gradients: depth 2-20",
+            lambda i: setattr(vanishing.controls[0], "value", 2 + i % 19),
         ),
     ):
         samples = []

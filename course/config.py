@@ -52,6 +52,7 @@ ASSIGNMENTS: tuple[Assignment, ...] = (
     Assignment("01_perceptron", "The neuron, activation functions and the perceptron", 90, 22),
     Assignment("02_forward_propagation", "Multilayer perceptrons: forward propagation", 90, 20),
     Assignment("03_losses", "Error, loss and cost functions", 75, 24),
+    Assignment("04_backpropagation", "Backpropagation: the chain rule at work", 100, 30),
 )
 
 

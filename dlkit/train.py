@@ -38,10 +38,20 @@ class History:
 
 
 class ProgressBar:
-    """``epoch 37/100 [#######.............] loss 0.4213``, redrawn at most 10 times a second."""
+    """``epoch 37/100 [#######.............] loss 0.4213``, redrawn at most 10 times a second.
 
-    def __init__(self, total: int, width: int = 24, stream=None, enabled: bool | None = None):
-        self.total, self.width = total, width
+    ``unit`` names what is counted ("epoch", "step", ...).
+    """
+
+    def __init__(
+        self,
+        total: int,
+        width: int = 24,
+        stream=None,
+        enabled: bool | None = None,
+        unit: str = "epoch",
+    ):
+        self.total, self.width, self.unit = total, width, unit
         self.stream = stream or sys.stdout
         self.enabled = not os.environ.get("NBGRADER_EXECUTION") if enabled is None else enabled
         self._last = 0.0
@@ -54,7 +64,7 @@ class ProgressBar:
         filled = int(self.width * done / self.total)
         bar = "#" * filled + "." * (self.width - filled)
         end = "\n" if done >= self.total else ""
-        self.stream.write(f"\repoch {done}/{self.total} [{bar}] {message}{end}")
+        self.stream.write(f"\r{self.unit} {done}/{self.total} [{bar}] {message}{end}")
         self.stream.flush()
 
 

@@ -38,6 +38,7 @@ WIDGET_CELLS = [
     'dlkit.widgets.perceptron_demo(gate="xor")',
     "dlkit.widgets.mlp_playground()",
     "dlkit.widgets.loss_explorer()",
+    "dlkit.widgets.vanishing_gradients()",
 ]
 
 
@@ -66,7 +67,26 @@ def lab(tmp_path_factory):
         for k, v in os.environ.items()
         if k not in ("CI", "DLKIT_NO_WIDGETS", "NBGRADER_EXECUTION")
     }
-    env["JUPYTER_RUNTIME_DIR"] = str(root / "runtime")
+    # nothing from earlier runs or from the user's ~/.jupyter: workspaces reopen files,
+    # and settings can turn on dialogs that would intercept the clicks below
+    for var, sub in (
+        ("JUPYTER_RUNTIME_DIR", "runtime"),
+        ("JUPYTER_CONFIG_DIR", "config"),
+        ("JUPYTERLAB_SETTINGS_DIR", "settings"),
+        ("JUPYTERLAB_WORKSPACES_DIR", "workspaces"),
+    ):
+        env[var] = str(root / "jupyter" / sub)
+    # JupyterLab 4 only puts cells near the viewport into the page ("windowing"); the
+    # test needs every widget in the DOM. No news prompt either.
+    settings = root / "jupyter" / "settings" / "@jupyterlab"
+    (settings / "notebook-extension").mkdir(parents=True)
+    (settings / "notebook-extension" / "tracker.jupyterlab-settings").write_text(
+        '{"windowingMode": "none"}'
+    )
+    (settings / "apputils-extension").mkdir(parents=True)
+    (settings / "apputils-extension" / "notification.jupyterlab-settings").write_text(
+        '{"fetchNews": "false"}'
+    )
     env["MPLBACKEND"] = "module://matplotlib_inline.backend_inline"
     port = _free_port()
     server = subprocess.Popen(
@@ -104,6 +124,21 @@ def lab(tmp_path_factory):
     server.wait(timeout=20)
 
 
+def _clear_dialogs(page, seen: list[str]) -> None:
+    """Accept (or escape) any modal dialog, remembering what it said."""
+    for _ in range(3):
+        dialog = page.locator(".jp-Dialog")
+        if dialog.count() == 0 or not dialog.first.is_visible():
+            return
+        seen.append(dialog.first.inner_text()[:300])
+        accept = dialog.first.locator(".jp-mod-accept")
+        if accept.count():
+            accept.first.click()
+        else:
+            page.keyboard.press("Escape")
+        page.wait_for_timeout(300)
+
+
 def test_every_widget_renders_and_responds(lab):
     from playwright.sync_api import TimeoutError as PlaywrightTimeout
     from playwright.sync_api import sync_playwright
@@ -112,6 +147,7 @@ def test_every_widget_renders_and_responds(lab):
     with sync_playwright() as p:
         browser = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
         page = browser.new_page(viewport={"width": 1400, "height": 1000})
+        dialogs: list[str] = []
         try:
             page.goto(f"{url}/lab/tree/widgets.ipynb")
             page.wait_for_selector(
@@ -121,6 +157,7 @@ def test_every_widget_renders_and_responds(lab):
             # run nothing; retry it while no cell has even started (no "[*]" or "[n]" prompt).
             started = "[...document.querySelectorAll('.jp-InputPrompt')].some(p => /\\[(\\*|\\d+)\\]/.test(p.textContent))"
             for _attempt in range(4):
+                _clear_dialogs(page, dialogs)
                 page.click("text=Run", timeout=10_000)
                 page.click("text=Run All Cells", timeout=10_000)
                 try:
@@ -129,11 +166,12 @@ def test_every_widget_renders_and_responds(lab):
                 except PlaywrightTimeout:
                     page.keyboard.press("Escape")
             page.wait_for_function(
-                "document.querySelectorAll('.widget-image').length >= 4", timeout=90_000
+                f"document.querySelectorAll('.widget-image').length >= {len(WIDGET_CELLS)}",
+                timeout=90_000,
             )
             images = page.locator(".widget-image")
-            assert images.count() == 4
-            for i in range(4):
+            assert images.count() == len(WIDGET_CELLS)
+            for i in range(len(WIDGET_CELLS)):
                 assert images.nth(i).get_attribute("src"), f"widget {i} shows no image"
             assert (
                 page.locator(".widget-slider").count() >= 3 + 1 + 2 + 2
@@ -148,6 +186,10 @@ def test_every_widget_renders_and_responds(lab):
                 arg=first,
                 timeout=15_000,
             )
+        except Exception as exc:
+            raise AssertionError(
+                f"{exc}\ndialogs seen: {dialogs}\nscreenshot: {root / 'lab.png'}"
+            ) from exc
         finally:
             page.screenshot(path=str(root / "lab.png"), full_page=True)
             browser.close()

@@ -64,3 +64,9 @@ def test_fit_validates_its_inputs():
         train.fit(model, np.ones((3, 2)), np.ones((2, 2)))
     with pytest.raises(ValueError, match="lr must be finite and > 0"):
         train.fit(model, np.ones((2, 2)), np.ones((2, 2)), lr=0)
+
+
+def test_progress_bar_unit():
+    out = io.StringIO()
+    train.ProgressBar(2, stream=out, enabled=True, unit="step").update(2)
+    assert out.getvalue().startswith("\rstep 2/2 [")

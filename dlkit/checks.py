@@ -334,16 +334,10 @@ def check_gradient(
     hint: str | None = None,
 ) -> None:
     """Compare ``grad(x)`` with central differences of the scalar function ``f`` at ``x``."""
+    from .gradcheck import numerical_gradient
+
     x = np.array(x, dtype=np.float64)
-    numeric = np.zeros_like(x)
-    for index in np.ndindex(x.shape):
-        saved = x[index]
-        x[index] = saved + h
-        up = float(f(x))
-        x[index] = saved - h
-        down = float(f(x))
-        x[index] = saved
-        numeric[index] = (up - down) / (2 * h)
+    numeric = numerical_gradient(f, x, h)
     check_close(grad(x), numeric, name, rtol=rtol, atol=atol, hint=hint)
 
 

@@ -17,6 +17,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from ._validation import as_float_array, check_int, check_positive, check_rng
+from .losses import _resolve
 
 __all__ = ["numerical_gradient", "relative_error", "GradcheckRow", "gradcheck", "gradient_norms"]
 
@@ -73,14 +74,6 @@ class GradcheckRow:
         return f"{self.name:<16} {str(self.shape):<12} {self.max_abs_error:>12.3e} {self.relative_error:>12.3e}  {status}"
 
 
-def _loss_pair(loss):
-    from . import losses
-
-    if isinstance(loss, str):
-        return losses.get(loss)
-    return loss
-
-
 def gradcheck(
     model,
     X,
@@ -99,7 +92,7 @@ def gradcheck(
     restored afterwards). Prints one aligned row per parameter; raises
     ``AssertionError`` with the table if any relative error exceeds ``tol``.
     """
-    loss_f, loss_grad = _loss_pair(loss)
+    loss_f, loss_grad = _resolve(loss)
     X = np.asarray(X, dtype=np.float64)
     Y = np.asarray(Y, dtype=np.float64)
     saved = {(id(layer), name): layer.params[name] for layer, name in model.parameters()}

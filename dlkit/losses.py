@@ -496,3 +496,8 @@ def get(name: str):
     """Return ``(loss, gradient)`` for a loss name such as ``"mse"``."""
     check_choice(name, "name", list(LOSSES))
     return LOSSES[name]
+
+
+def _resolve(loss):
+    """A loss name or a ``(loss, gradient)`` pair, as the training tools accept it."""
+    return get(loss) if isinstance(loss, str) else loss

@@ -20,6 +20,7 @@ from dataclasses import dataclass, field
 import numpy as np
 
 from ._validation import as_2d, check_int, check_positive, check_rng
+from .losses import _resolve
 
 __all__ = ["History", "train_step", "fit", "predict_classes", "ProgressBar"]
 
@@ -68,15 +69,9 @@ class ProgressBar:
         self.stream.flush()
 
 
-def _loss_pair(loss):
-    from . import losses
-
-    return losses.get(loss) if isinstance(loss, str) else loss
-
-
 def train_step(model, X, Y, lr: float, loss="categorical_cross_entropy") -> float:
     """One gradient-descent step on the batch ``(X, Y)``; returns the loss before the step."""
-    loss_f, loss_grad = _loss_pair(loss)
+    loss_f, loss_grad = _resolve(loss)
     out = model.forward(X)
     value = loss_f(Y, out)
     model.backward(loss_grad(Y, out))
@@ -119,7 +114,7 @@ def fit(
     n = X.shape[0]
     batch = n if batch_size is None else check_int(batch_size, "batch_size", minimum=1)
     rng = check_rng(rng)
-    loss_f, _ = _loss_pair(loss)
+    loss_f, _ = _resolve(loss)
     bar = ProgressBar(epochs, enabled=None if progress else False)
     history = History()
     for epoch in range(1, epochs + 1):

@@ -19,7 +19,7 @@ import os
 import numpy as np
 
 from . import plot
-from ._validation import as_2d, as_labels, check_int, check_positive
+from ._validation import as_2d, as_labels, check_choice, check_int, check_positive
 from .data import logic_gate
 from .perceptron import perceptron_steps
 
@@ -113,17 +113,13 @@ class _Interactive:
             import ipywidgets as w
 
             controls = self._controls()
-            width = int(
-                round(self.fig.get_size_inches()[0] * _DPI)
-            )  # natural size: no blurry stretching
+            # the image keeps its natural pixel width: stretched PNGs look blurry
+            width = round(self.fig.get_size_inches()[0] * _DPI)
             self._image = w.Image(format="png", value=self.render_png(), width=str(width))
-            self._widget = w.VBox(
-                [
-                    w.HBox(controls[:3]),
-                    *[w.HBox(controls[i : i + 3]) for i in range(3, len(controls), 3)],
-                    self._image,
-                ]
-            )
+            rows = [
+                w.HBox(controls[i : i + 3]) for i in range(0, len(controls), 3)
+            ]  # three controls a row
+            self._widget = w.VBox([*rows, self._image])
         return self._widget
 
     def _ipython_display_(self):
@@ -359,8 +355,6 @@ class MLPPlayground(_Interactive):
         resolution: int = 120,
     ):
         super().__init__()
-        from ._validation import check_choice
-
         self.dataset = check_choice(dataset, "dataset", self.datasets)
         self.hidden = check_int(hidden, "hidden", minimum=1)
         self.activation = check_choice(activation, "activation", self.activations)
@@ -482,8 +476,6 @@ class LossExplorer(_Interactive):
         self, mode: str = "regression", target: float = 0.0, label: int = 1, delta: float = 1.0
     ):
         super().__init__()
-        from ._validation import check_choice
-
         self.mode = check_choice(mode, "mode", self.modes)
         self.target = float(target)
         self.label = int(label)

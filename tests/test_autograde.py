@@ -75,6 +75,8 @@ def graded(tmp_path_factory):
     ]
     notebooks.write(nb, subs / "deletes_tests" / FIRST.notebook)
     (subs / "stray.ipynb").write_text("{}")  # no student folder: skipped, not fatal
+    (subs / "corrupt_json" / FIRST.notebook).parent.mkdir(parents=True)
+    (subs / "corrupt_json" / FIRST.notebook).write_text('{"cells": [')  # a truncated upload
     workdir = tmp_path_factory.mktemp("grading")
     rows = grade(subs, workdir, cell_timeout=4, log=lambda *_: None)
     print(format_table(rows))
@@ -115,6 +117,12 @@ def test_dead_kernel_scores_zero_without_stopping_the_batch(graded):
     row = graded[0][("kills_kernel", FIRST.id)]
     assert row.score == 0 and row.status.startswith("error: the kernel died")
     assert graded[0][("ada_full_marks", FIRST.id)].score == FIRST.points  # graded after it
+
+
+def test_unreadable_notebook_scores_zero_with_a_reason(graded):
+    row = graded[0][("corrupt_json", FIRST.id)]
+    assert row.score == 0 and row.status.startswith("error:")
+    assert "unreadable notebook" in row.notes
 
 
 def test_megabytes_of_output_are_truncated(graded):

@@ -173,7 +173,7 @@ def test_backward_before_forward_is_a_clear_error():
         layers.Dense(2, 3).backward(np.ones((1, 3)))
 
 
-@pytest.mark.parametrize("name", ["relu", "tanh", "sigmoid", "softmax", "elu"])
+@pytest.mark.parametrize("name", ["relu", "leaky_relu", "tanh", "sigmoid", "softmax", "elu"])
 def test_backward_pytorch_parity(name):
     torch = pytest.importorskip("torch")
     rng = np.random.default_rng(4)
@@ -189,6 +189,7 @@ def test_backward_pytorch_parity(name):
         "tanh": torch.tanh,
         "sigmoid": torch.sigmoid,
         "softmax": lambda z: torch.softmax(z, dim=1),
+        "leaky_relu": lambda z: torch.nn.functional.leaky_relu(z, 0.01),
         "elu": torch.nn.functional.elu,
     }[name]
     outt = f(Xt @ Wt + bt)

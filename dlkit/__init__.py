@@ -17,6 +17,8 @@ init         weight initialisers: zeros, small random, Xavier/Glorot, He
 layers       dense_forward, mlp_forward, and Dense/activation/Sequential layer objects
 losses       reference loss functions, their gradients, and one-hot encoding
 metrics      accuracy
+optim        optimizers (GD, momentum, AdaGrad, RMSProp, Adam) as pure steps and objects,
+             mini-batches, learning-rate schedules
 perceptron   linear prediction, a single neuron and Rosenblatt's learning rule
 train        a minimal training loop (full-batch or mini-batch) with a progress bar
 plot         figures: data sets, decision boundaries, activation and loss curves, diagrams
@@ -42,6 +44,7 @@ __all__ = [
     "layers",
     "losses",
     "metrics",
+    "optim",
     "perceptron",
     "plot",
     "train",

@@ -1,0 +1,558 @@
+"""Optimizers: gradient descent and its descendants, as pure steps and as objects.
+
+Two layers, one set of formulas:
+
+* **Pure steps** (``gd_step``, ``momentum_step``, ``classical_momentum_step``,
+  ``adagrad_step``, ``rmsprop_step``, ``adam_step``) take the weights, the gradient
+  and the optimizer state, and return new arrays; the inputs are never modified.
+  They are the references for notebook 05's exercises.
+* **Optimizer objects** (``GD``, ``SGD``, ``Momentum``, ``AdaGrad``, ``RMSProp``,
+  ``Adam``) keep the state for every parameter of a model and update it in place,
+  which is what a training loop wants::
+
+      model = layers.build_mlp([2, 16, 2], rng=0)
+      opt = optim.Adam(model, lr=1e-3)
+      for Xb, Yb in optim.iterate_minibatches(X, Y, 32, rng=rng):
+          out = model.forward(Xb)
+          model.backward(losses.categorical_cross_entropy_grad(Yb, out))
+          opt.step()
+
+  ``opt.update(w, g)`` advances a single array instead (the optimizer playground
+  moves a point on a 2-D surface this way).
+
+Both layers run the same in-place kernels, so they cannot disagree.
+
+Momentum, two forms
+-------------------
+=========================  =================================  ===================
+form                       update                             ``torch.optim``
+=========================  =================================  ===================
+exponential average        ``v = beta v + (1 - beta) g``      ``SGD(lr / (1 - beta),
+(``momentum_step``,        ``w = w - lr v``                   momentum=beta)``
+``Momentum``)
+classical (heavy ball)     ``v = beta v + g``                 ``SGD(lr,
+(``classical_momentum_     ``w = w - lr v``                   momentum=beta)``
+step``, ``SGD``)
+=========================  =================================  ===================
+
+Starting from ``v = 0``, the average form's velocity is always ``(1 - beta)`` times
+the classical one, so the two trace the same path when the average form's learning
+rate is ``lr / (1 - beta)`` times the classical one. The average form keeps the step
+size comparable to plain gradient descent whatever ``beta`` is; the classical form's
+steps grow by up to ``1 / (1 - beta)`` (10x for ``beta = 0.9``).
+``torch.optim.SGD(dampening=beta)`` is *not* the average form: PyTorch starts its
+buffer at ``g`` rather than ``(1 - beta) g``.
+
+The other rules agree with PyTorch (defaults aside) to floating-point precision:
+``AdaGrad`` = ``torch.optim.Adagrad`` (no ``lr_decay``), ``RMSProp`` =
+``torch.optim.RMSprop(alpha=beta)``, ``Adam`` = ``torch.optim.Adam``.
+PyTorch's RMSprop defaults to ``alpha=0.99`` and ``lr=0.01``; ours to 0.9 and 0.01.
+
+Learning-rate schedules: ``step_decay`` (= ``torch.optim.lr_scheduler.StepLR``),
+``exponential_decay`` (= ``ExponentialLR``) and ``ReduceLROnPlateau`` (= PyTorch's,
+with ``threshold_mode="abs"``).
+"""
+
+from __future__ import annotations
+
+import math
+import numbers
+
+import numpy as np
+
+from ._validation import as_float_array, check_int, check_positive, check_rng
+
+__all__ = [
+    "iterate_minibatches",
+    "gd_step",
+    "momentum_step",
+    "classical_momentum_step",
+    "adagrad_step",
+    "rmsprop_step",
+    "adam_step",
+    "Optimizer",
+    "GD",
+    "SGD",
+    "Momentum",
+    "AdaGrad",
+    "RMSProp",
+    "Adam",
+    "OPTIMIZERS",
+    "get",
+    "step_decay",
+    "exponential_decay",
+    "ReduceLROnPlateau",
+]
+
+
+# -- input checks ------------------------------------------------------------------
+def _beta(value, name: str) -> float:
+    if not isinstance(value, numbers.Real) or isinstance(value, bool):
+        raise TypeError(f"{name} must be a real number in [0, 1); got {type(value).__name__}.")
+    if not 0 <= value < 1:
+        raise ValueError(
+            f"{name} must be in [0, 1); got {value}. It is a decay rate: 0.9 keeps about "
+            "the last 10 steps, 0.999 about the last 1000."
+        )
+    return float(value)
+
+
+def _arrays(w, g, **state) -> tuple[np.ndarray, ...]:
+    """Check that weights, gradient and state arrays are float arrays of one shape."""
+    w = as_float_array(w, "w")
+    out = [w]
+    for name, value in {"g": g, **state}.items():
+        arr = as_float_array(value, name)
+        if arr.shape != w.shape:
+            raise ValueError(
+                f"{name} must have the same shape as w: expected {w.shape}, got {arr.shape}. "
+                f"Keep one {name} entry for every weight (start from np.zeros_like(w))."
+            )
+        out.append(arr)
+    return tuple(out)
+
+
+def _copies(w, g, **state) -> tuple[np.ndarray, ...]:
+    """Validated arrays, with w and the state copied so the caller's stay untouched."""
+    arrays = _arrays(w, g, **state)
+    return (arrays[0].copy(), arrays[1], *(a.copy() for a in arrays[2:]))
+
+
+# -- in-place kernels: the one implementation of every rule -------------------------
+# Scalars are Python floats: a NumPy float64 scalar would promote float32 work to
+# float64 (5x slower Adam steps, see TECH_NOTES).
+def _gd(w, g, lr):
+    w -= lr * g
+
+
+def _ema_momentum(w, g, v, lr, beta):
+    v *= beta
+    v += (1.0 - beta) * g
+    w -= lr * v
+
+
+def _classical_momentum(w, g, v, lr, beta, nesterov=False):
+    v *= beta
+    v += g
+    w -= lr * (g + beta * v) if nesterov else lr * v
+
+
+def _adagrad(w, g, G, lr, eps):
+    G += g * g
+    w -= lr * g / (np.sqrt(G) + eps)
+
+
+def _rmsprop(w, g, s, lr, beta, eps):
+    s *= beta
+    s += (1.0 - beta) * (g * g)
+    w -= lr * g / (np.sqrt(s) + eps)
+
+
+def _adam(w, g, m, v, t, lr, beta1, beta2, eps):
+    m *= beta1
+    m += (1.0 - beta1) * g
+    v *= beta2
+    v += (1.0 - beta2) * (g * g)
+    # w -= lr * m_hat / (sqrt(v_hat) + eps), with m_hat = m / (1 - beta1^t) and
+    # v_hat = v / (1 - beta2^t), arranged as PyTorch does to save two array passes
+    root_c2 = math.sqrt(1.0 - beta2**t)
+    denom = np.sqrt(v)
+    denom /= root_c2
+    denom += eps
+    w -= (lr / (1.0 - beta1**t)) * m / denom
+
+
+# -- pure steps ----------------------------------------------------------------------
+def gd_step(w, g, lr: float) -> np.ndarray:
+    """Gradient descent: ``w - lr * g`` (a new array)."""
+    w, g = _copies(w, g)
+    _gd(w, g, check_positive(lr, "lr"))
+    return w
+
+
+def momentum_step(w, g, v, lr: float, beta: float = 0.9) -> tuple[np.ndarray, np.ndarray]:
+    """Momentum, exponential-average form: ``v = beta v + (1 - beta) g``; ``w -= lr v``.
+
+    Returns the new ``(w, v)``; start with ``v = np.zeros_like(w)``.
+    """
+    w, g, v = _copies(w, g, v=v)
+    _ema_momentum(w, g, v, check_positive(lr, "lr"), _beta(beta, "beta"))
+    return w, v
+
+
+def classical_momentum_step(
+    w, g, v, lr: float, beta: float = 0.9, nesterov: bool = False
+) -> tuple[np.ndarray, np.ndarray]:
+    """Momentum, classical form: ``v = beta v + g``; ``w -= lr v`` (``torch.optim.SGD``).
+
+    With ``nesterov=True`` the step uses the look-ahead gradient ``g + beta v``.
+    """
+    w, g, v = _copies(w, g, v=v)
+    _classical_momentum(w, g, v, check_positive(lr, "lr"), _beta(beta, "beta"), bool(nesterov))
+    return w, v
+
+
+def adagrad_step(w, g, G, lr: float, eps: float = 1e-8) -> tuple[np.ndarray, np.ndarray]:
+    """AdaGrad: ``G = G + g^2``; ``w -= lr g / (sqrt(G) + eps)``. Returns ``(w, G)``."""
+    w, g, G = _copies(w, g, G=G)
+    _adagrad(w, g, G, check_positive(lr, "lr"), check_positive(eps, "eps", allow_zero=True))
+    return w, G
+
+
+def rmsprop_step(
+    w, g, s, lr: float, beta: float = 0.9, eps: float = 1e-8
+) -> tuple[np.ndarray, np.ndarray]:
+    """RMSProp: ``s = beta s + (1 - beta) g^2``; ``w -= lr g / (sqrt(s) + eps)``.
+
+    Returns ``(w, s)``.
+    """
+    w, g, s = _copies(w, g, s=s)
+    _rmsprop(
+        w,
+        g,
+        s,
+        check_positive(lr, "lr"),
+        _beta(beta, "beta"),
+        check_positive(eps, "eps", allow_zero=True),
+    )
+    return w, s
+
+
+def adam_step(
+    w,
+    g,
+    m,
+    v,
+    t: int,
+    lr: float = 1e-3,
+    beta1: float = 0.9,
+    beta2: float = 0.999,
+    eps: float = 1e-8,
+) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Adam with bias correction; ``t`` counts steps from 1. Returns ``(w, m, v)``.
+
+    ``m = beta1 m + (1 - beta1) g``, ``v = beta2 v + (1 - beta2) g^2``,
+    ``m_hat = m / (1 - beta1^t)``, ``v_hat = v / (1 - beta2^t)``,
+    ``w -= lr m_hat / (sqrt(v_hat) + eps)``.
+    """
+    w, g, m, v = _copies(w, g, m=m, v=v)
+    t = check_int(t, "t", minimum=1)
+    _adam(
+        w,
+        g,
+        m,
+        v,
+        t,
+        check_positive(lr, "lr"),
+        _beta(beta1, "beta1"),
+        _beta(beta2, "beta2"),
+        check_positive(eps, "eps", allow_zero=True),
+    )
+    return w, m, v
+
+
+# -- optimizer objects ----------------------------------------------------------------
+def _slots(params) -> list:
+    """``(holder, name)`` pairs whose ``holder.params[name]`` / ``.grads[name]`` we update."""
+    if params is None:
+        return []
+    if hasattr(params, "parameters"):
+        params = params.parameters()
+    slots = list(params)
+    for slot in slots:
+        ok = isinstance(slot, tuple) and len(slot) == 2 and hasattr(slot[0], "params")
+        if not ok:
+            raise TypeError(
+                "params must be a model (with .parameters()) or (layer, name) pairs such as "
+                f"model.parameters() returns; got an element {slot!r}."
+            )
+    return slots
+
+
+class Optimizer:
+    """Base class: per-parameter state and ``step()`` (a model) / ``update()`` (one array).
+
+    ``params`` is a model (anything with ``.parameters()``), the ``(layer, name)``
+    pairs it returns, or None when only :meth:`update` will be used.
+    """
+
+    name = "optimizer"
+
+    def __init__(self, params=None, lr: float = 0.01):
+        self.lr = check_positive(lr, "lr")
+        self.slots = _slots(params)
+        self.state: dict = {}
+        self.t = 0
+
+    # subclasses implement the rule on one array, in place
+    def _apply(self, w: np.ndarray, g: np.ndarray, state: dict) -> None:  # pragma: no cover
+        raise NotImplementedError
+
+    def _advance(self, w: np.ndarray, g: np.ndarray, key) -> None:
+        state = self.state.setdefault(key, {"t": 0})
+        state["t"] += 1  # each parameter counts its own steps (Adam's t, from 1)
+        self._apply(w, g, state)
+
+    def step(self) -> None:
+        """Update every parameter from its gradient (``layer.grads[name]``), in place."""
+        self.t += 1
+        for layer, name in self.slots:
+            if name not in layer.grads:
+                raise RuntimeError(
+                    f"no gradient for {name!r} of {layer!r}: call model.backward(...) "
+                    "before optimizer.step()."
+                )
+            w = layer.params[name]
+            if w.dtype.kind != "f":
+                w = layer.params[name] = w.astype(np.float64)
+            self._advance(w, layer.grads[name], (id(layer), name))
+
+    def update(self, w, g, key="w") -> np.ndarray:
+        """One step on a single array: returns the new weights (``w`` is not modified).
+
+        Each ``key`` keeps its own state (velocity, step count, ...), so one optimizer
+        can move several independent arrays.
+        """
+        w, g = _arrays(w, g)
+        w = w.copy()
+        self._advance(w, g, key)
+        return w
+
+    def reset(self) -> None:
+        """Forget all state (velocities, squared-gradient sums, the step count)."""
+        self.state.clear()
+        self.t = 0
+
+    def __repr__(self) -> str:
+        return f"{type(self).__name__}(lr={self.lr:g})"
+
+
+class GD(Optimizer):
+    """Plain gradient descent: ``w -= lr g``."""
+
+    name = "gd"
+
+    def __init__(self, params=None, lr: float = 0.01):
+        super().__init__(params, lr)
+
+    def _apply(self, w, g, state):
+        _gd(w, g, self.lr)
+
+
+class SGD(Optimizer):
+    """``torch.optim.SGD``: classical momentum ``v = beta v + g; w -= lr v`` (optional Nesterov)."""
+
+    name = "sgd"
+
+    def __init__(
+        self, params=None, lr: float = 0.01, momentum: float = 0.0, nesterov: bool = False
+    ):
+        super().__init__(params, lr)
+        self.momentum = _beta(momentum, "momentum")
+        self.nesterov = bool(nesterov)
+
+    def _apply(self, w, g, state):
+        if self.momentum == 0:
+            _gd(w, g, self.lr)
+            return
+        v = state.setdefault("v", np.zeros_like(w))
+        _classical_momentum(w, g, v, self.lr, self.momentum, self.nesterov)
+
+    def __repr__(self) -> str:
+        return f"SGD(lr={self.lr:g}, momentum={self.momentum:g}, nesterov={self.nesterov})"
+
+
+class Momentum(Optimizer):
+    """Momentum, exponential-average form: ``v = beta v + (1 - beta) g; w -= lr v``."""
+
+    name = "momentum"
+
+    def __init__(self, params=None, lr: float = 0.01, beta: float = 0.9):
+        super().__init__(params, lr)
+        self.beta = _beta(beta, "beta")
+
+    def _apply(self, w, g, state):
+        v = state.setdefault("v", np.zeros_like(w))
+        _ema_momentum(w, g, v, self.lr, self.beta)
+
+    def __repr__(self) -> str:
+        return f"Momentum(lr={self.lr:g}, beta={self.beta:g})"
+
+
+class AdaGrad(Optimizer):
+    """AdaGrad: per-weight steps shrink with the sum of squared gradients."""
+
+    name = "adagrad"
+
+    def __init__(self, params=None, lr: float = 0.01, eps: float = 1e-8):
+        super().__init__(params, lr)
+        self.eps = check_positive(eps, "eps", allow_zero=True)
+
+    def _apply(self, w, g, state):
+        G = state.setdefault("G", np.zeros_like(w))
+        _adagrad(w, g, G, self.lr, self.eps)
+
+
+class RMSProp(Optimizer):
+    """RMSProp: per-weight steps scaled by a running average of squared gradients."""
+
+    name = "rmsprop"
+
+    def __init__(self, params=None, lr: float = 0.01, beta: float = 0.9, eps: float = 1e-8):
+        super().__init__(params, lr)
+        self.beta = _beta(beta, "beta")
+        self.eps = check_positive(eps, "eps", allow_zero=True)
+
+    def _apply(self, w, g, state):
+        s = state.setdefault("s", np.zeros_like(w))
+        _rmsprop(w, g, s, self.lr, self.beta, self.eps)
+
+    def __repr__(self) -> str:
+        return f"RMSProp(lr={self.lr:g}, beta={self.beta:g})"
+
+
+class Adam(Optimizer):
+    """Adam: momentum on the gradient, RMSProp on its square, both bias-corrected."""
+
+    name = "adam"
+
+    def __init__(
+        self,
+        params=None,
+        lr: float = 1e-3,
+        beta1: float = 0.9,
+        beta2: float = 0.999,
+        eps: float = 1e-8,
+    ):
+        super().__init__(params, lr)
+        self.beta1 = _beta(beta1, "beta1")
+        self.beta2 = _beta(beta2, "beta2")
+        self.eps = check_positive(eps, "eps", allow_zero=True)
+
+    def _apply(self, w, g, state):
+        m = state.setdefault("m", np.zeros_like(w))
+        v = state.setdefault("v", np.zeros_like(w))
+        _adam(w, g, m, v, state["t"], self.lr, self.beta1, self.beta2, self.eps)
+
+    def __repr__(self) -> str:
+        return f"Adam(lr={self.lr:g}, beta1={self.beta1:g}, beta2={self.beta2:g})"
+
+
+OPTIMIZERS = {cls.name: cls for cls in (GD, SGD, Momentum, AdaGrad, RMSProp, Adam)}
+
+
+def get(name, params=None, **kwargs) -> Optimizer:
+    """An optimizer by name (``"gd"``, ``"sgd"``, ``"momentum"``, ``"adagrad"``,
+    ``"rmsprop"``, ``"adam"``), or an :class:`Optimizer` passed through."""
+    if isinstance(name, Optimizer):
+        return name
+    key = str(name).lower()
+    if key not in OPTIMIZERS:
+        options = ", ".join(repr(k) for k in OPTIMIZERS)
+        raise ValueError(f"unknown optimizer {name!r}; choose one of {options}.")
+    return OPTIMIZERS[key](params, **kwargs)
+
+
+# -- mini-batches ------------------------------------------------------------------------
+def iterate_minibatches(X, y, batch_size: int, shuffle: bool = True, rng=None):
+    """Yield ``(X_batch, y_batch)`` pairs that cover every sample exactly once.
+
+    With ``shuffle=True`` one permutation (drawn from ``rng``) orders both ``X`` and
+    ``y``, so each sample keeps its label. The last batch is smaller when
+    ``batch_size`` does not divide the number of samples; it is never dropped.
+    ``rng=None`` means seed 0: pass one Generator for the whole training run so that
+    every epoch gets a new order.
+    """
+    X = np.asarray(X)
+    y = np.asarray(y)
+    if X.ndim == 0 or y.ndim == 0:
+        raise ValueError("X and y must be arrays with one row (entry) per sample.")
+    if X.shape[0] != y.shape[0]:
+        raise ValueError(
+            f"X and y must have the same number of samples; got X.shape={X.shape} and "
+            f"y.shape={y.shape}."
+        )
+    batch_size = check_int(batch_size, "batch_size", minimum=1)
+    n = X.shape[0]
+    order = check_rng(rng).permutation(n) if shuffle else None
+    for start in range(0, n, batch_size):
+        if order is None:
+            yield X[start : start + batch_size], y[start : start + batch_size]
+        else:
+            idx = order[start : start + batch_size]
+            yield X[idx], y[idx]
+
+
+# -- learning-rate schedules ---------------------------------------------------------------
+def step_decay(lr0: float, epoch: int, drop: float = 0.5, every: int = 10) -> float:
+    """``lr0 * drop ** floor(epoch / every)``, epochs counted from 0."""
+    lr0 = check_positive(lr0, "lr0")
+    epoch = check_int(epoch, "epoch")
+    drop = check_positive(drop, "drop")
+    every = check_int(every, "every", minimum=1)
+    return lr0 * drop ** (epoch // every)
+
+
+def exponential_decay(lr0: float, epoch: int, gamma: float = 0.95) -> float:
+    """``lr0 * gamma ** epoch``, epochs counted from 0."""
+    lr0 = check_positive(lr0, "lr0")
+    epoch = check_int(epoch, "epoch")
+    return lr0 * check_positive(gamma, "gamma") ** epoch
+
+
+class ReduceLROnPlateau:
+    """Multiply the learning rate by ``factor`` when a metric stops improving.
+
+    ``update(metric)`` is called once per epoch with, say, the validation loss. An
+    epoch improves when the metric is lower than the best so far by more than
+    ``min_delta``. After more than ``patience`` epochs in a row without improvement
+    the rate is reduced (never below ``min_lr``) and the count starts again; after a
+    reduction, ``cooldown`` epochs pass before counting resumes. Matches
+    ``torch.optim.lr_scheduler.ReduceLROnPlateau(mode="min", threshold_mode="abs")``.
+    Pass an optimizer to have its ``lr`` changed too.
+    """
+
+    def __init__(
+        self,
+        lr: float | None = None,
+        *,
+        optimizer: Optimizer | None = None,
+        factor: float = 0.1,
+        patience: int = 10,
+        min_delta: float = 0.0,
+        cooldown: int = 0,
+        min_lr: float = 0.0,
+    ):
+        if lr is None and optimizer is None:
+            raise ValueError("pass the starting learning rate `lr` or an `optimizer`.")
+        self.optimizer = optimizer
+        self.lr = check_positive(optimizer.lr if lr is None else lr, "lr")
+        if not 0 < factor < 1:
+            raise ValueError(f"factor must be in (0, 1); got {factor}. 0.1 or 0.5 are usual.")
+        self.factor = float(factor)
+        self.patience = check_int(patience, "patience")
+        self.min_delta = check_positive(min_delta, "min_delta", allow_zero=True)
+        self.cooldown = check_int(cooldown, "cooldown")
+        self.min_lr = check_positive(min_lr, "min_lr", allow_zero=True)
+        self.best = math.inf
+        self.bad_epochs = 0
+        self.cooldown_left = 0
+
+    def update(self, metric: float) -> float:
+        """Record one epoch's metric; returns the learning rate to use next."""
+        metric = float(metric)
+        if metric < self.best - self.min_delta:
+            self.best = metric
+            self.bad_epochs = 0
+        else:
+            self.bad_epochs += 1
+        if self.cooldown_left > 0:
+            self.cooldown_left -= 1
+            self.bad_epochs = 0
+        if self.bad_epochs > self.patience:
+            self.lr = max(self.lr * self.factor, self.min_lr)
+            self.cooldown_left = self.cooldown
+            self.bad_epochs = 0
+            if self.optimizer is not None:
+                self.optimizer.lr = self.lr
+        return self.lr

@@ -28,6 +28,8 @@ __all__ = [
     "plot_loss_curves",
     "draw_mlp_diagram",
     "draw_computational_graph",
+    "plot_surface",
+    "plot_trajectories",
 ]
 
 #: width, height in inches of a single-panel figure
@@ -317,6 +319,55 @@ def plot_loss_curves(
     if log:
         ax.set_yscale("log")
     ax.legend(fontsize="small")
+    return ax
+
+
+def _surface(surface):
+    from .optim import SURFACES, Surface
+
+    if isinstance(surface, Surface):
+        return surface
+    if surface not in SURFACES:
+        raise ValueError(f"unknown surface {surface!r}; choose one of {', '.join(SURFACES)}.")
+    return SURFACES[surface]
+
+
+def plot_surface(surface, ax=None, *, resolution: int = 120, levels: int = 18):
+    """Contour lines of a 2-D loss surface (a name in ``dlkit.optim.SURFACES``).
+
+    Levels are spaced on a log scale of ``f - f_min`` so that both the steep walls
+    and the flat floor show; the minima are marked with stars.
+    """
+    surface = _surface(surface)
+    ax = _ax(ax)
+    xs = np.linspace(*surface.xlim, resolution)
+    ys = np.linspace(*surface.ylim, resolution)
+    gap = surface.gap(np.stack(np.meshgrid(xs, ys), axis=-1))
+    top = float(np.percentile(gap, 95))
+    lo = max(top * 1e-4, 1e-3) if surface.log_levels else top / levels
+    ax.contour(xs, ys, gap, levels=np.geomspace(lo, top, levels), cmap="viridis", linewidths=1)
+    ax.plot(*surface.minima.T, "*", color="k", ms=12, label="minimum")
+    ax.set_xlim(surface.xlim)
+    ax.set_ylim(surface.ylim)
+    ax.set_xlabel("$w_1$")
+    ax.set_ylabel("$w_2$")
+    return ax
+
+
+def plot_trajectories(surface, paths: Mapping[str, np.ndarray], ax=None, *, contours: bool = True):
+    """Paths of optimizers ``{label: array (k, 2)}`` over a surface's contours.
+
+    Each path starts with a circle; a cross marks where it ended.
+    """
+    surface = _surface(surface)
+    ax = plot_surface(surface, ax) if contours else _ax(ax)
+    for k, (label, path) in enumerate(paths.items()):
+        path = np.asarray(path, dtype=float)
+        color = CLASS_COLORS[k % len(CLASS_COLORS)]
+        ax.plot(path[:, 0], path[:, 1], ".-", color=color, lw=1.5, ms=3, label=label)
+        ax.plot(*path[0], "o", color=color, ms=7)
+        ax.plot(*path[-1], "X", color=color, ms=9, mec="k")
+    ax.legend(fontsize="small", loc="lower right")
     return ax
 
 

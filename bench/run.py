@@ -57,6 +57,15 @@ def bench_sliders(moves: int = 30) -> None:
     _ = losses.widget
     vanishing = widgets.vanishing_gradients()
     _ = vanishing.widget
+    playground = widgets.optimizer_playground()
+    _ = playground.widget
+    names = ("optimizer", "surface", "compare", "lr", "beta", "steps", "start_x", "start_y")
+    pg = dict(zip(names, playground.controls, strict=True))
+    rivals = widgets.optimizer_playground(surface="saddle", compare=True)
+    _ = rivals.widget
+    rivals_beta = rivals.controls[4]
+    trainer = widgets.training_explorer()
+    _ = trainer.widget
     for label, move in (
         (
             "neuron explorer: move w1, redraw PNG",
@@ -77,6 +86,26 @@ def bench_sliders(moves: int = 30) -> None:
         (
             "vanishing gradients: depth 2-20",
             lambda i: setattr(vanishing.controls[0], "value", 2 + i % 19),
+        ),
+        (
+            "optimizer playground: learning rate (log)",
+            lambda i: setattr(pg["lr"], "value", 10 ** (-3 + 2.5 * i / moves)),
+        ),
+        (
+            "optimizer playground: momentum",
+            lambda i: setattr(pg["beta"], "value", 0.98 * i / moves),
+        ),
+        (
+            "optimizer playground: 5 optimizers, momentum",
+            lambda i: setattr(rivals_beta, "value", 0.98 * i / moves),
+        ),
+        (
+            "optimizer playground: steps (full redraw)",
+            lambda i: setattr(pg["steps"], "value", 50 + 10 * (i % 40)),
+        ),
+        (
+            "training explorer: learning rate (60 epochs)",
+            lambda i: setattr(trainer.controls[1], "value", 10 ** (-2 + 2 * (i % 10) / 10)),
         ),
     ):
         samples = []

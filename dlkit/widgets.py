@@ -35,6 +35,10 @@ __all__ = [
     "loss_explorer",
     "VanishingGradients",
     "vanishing_gradients",
+    "OptimizerPlayground",
+    "optimizer_playground",
+    "TrainingExplorer",
+    "training_explorer",
 ]
 
 _DISABLING_ENV = ("NBGRADER_EXECUTION", "CI", "DLKIT_NO_WIDGETS")
@@ -76,30 +80,36 @@ class _Interactive:
     # -- shared machinery ---------------------------------------------------------
     def _freeze_layout(self) -> None:
         """Lay the figure out once; redraws then skip the (slow) layout engine."""
-        from matplotlib.backends.backend_agg import FigureCanvasAgg
-
-        FigureCanvasAgg(self.fig).draw()  # a bare Figure's own canvas cannot draw
+        self._canvas().draw()  # a bare Figure's own canvas cannot draw
         self.fig.set_layout_engine("none")
 
     def render_png(self) -> bytes:
         """Draw the current state and return it as PNG bytes."""
-        from matplotlib.backends.backend_agg import FigureCanvasAgg
+        self.draw()
+        self._render(self._canvas())
+        return self._png()
+
+    def _png(self) -> bytes:
+        """The canvas's pixels as PNG, lightly compressed: it only travels to the local browser."""
         from PIL import Image  # a dependency of matplotlib
 
-        self.draw()
-        # one Agg draw, then a light PNG compression: savefig would draw twice and
-        # compress harder, and the image only travels to the local browser
-        canvas = (
-            self.fig.canvas
-            if isinstance(self.fig.canvas, FigureCanvasAgg)
-            else FigureCanvasAgg(self.fig)
-        )
-        canvas.draw()
+        canvas = self._canvas()
         buffer = io.BytesIO()
         Image.frombuffer("RGBA", canvas.get_width_height(), canvas.buffer_rgba()).save(
             buffer, "png", compress_level=1
         )
         return buffer.getvalue()
+
+    def _canvas(self):
+        from matplotlib.backends.backend_agg import FigureCanvasAgg
+
+        if not isinstance(self.fig.canvas, FigureCanvasAgg):
+            FigureCanvasAgg(self.fig)  # attaches itself to the figure
+        return self.fig.canvas
+
+    def _render(self, canvas) -> None:
+        """Fill the canvas's pixel buffer from the figure (one full Agg draw)."""
+        canvas.draw()
 
     def refresh(self, change=None) -> None:
         """Redraw into the image widget (called by every control)."""
@@ -635,3 +645,473 @@ class VanishingGradients(_Interactive):
 def vanishing_gradients(depth: int = 10, seed: int = 0) -> VanishingGradients:
     """Gradient norm per layer, deep sigmoid vs ReLU, with a slider for the depth."""
     return VanishingGradients(depth, seed)
+
+
+def _make_optimizer(name: str, lr: float, beta: float, params=None):
+    """An optimizer by name where ``beta`` is its one decay rate (momentum, RMSProp's
+    decay, Adam's beta1); GD and AdaGrad have none."""
+    from . import optim
+
+    if name == "momentum":
+        return optim.Momentum(params, lr=lr, beta=beta)
+    if name == "rmsprop":
+        return optim.RMSProp(params, lr=lr, beta=beta)
+    if name == "adam":
+        return optim.Adam(params, lr=lr, beta1=beta)
+    return optim.get(name, params, lr=lr)
+
+
+class OptimizerPlayground(_Interactive):
+    """An optimizer's path over a 2-D loss surface, with a log-scale learning rate.
+
+    Left: contour lines of the surface (``dlkit.optim.SURFACES``: ``"ravine"``,
+    ``"rosenbrock"``, ``"saddle"``) and the points the optimizer visits from the
+    start point. Right: the gap ``f - f_min`` after every step on a log scale, so
+    steady convergence is a straight line going down and divergence leaves the chart.
+    With ``compare=True`` every optimizer runs with the same settings.
+
+    ``beta`` is the momentum of ``"momentum"``, the decay of ``"rmsprop"`` and
+    ``beta1`` of ``"adam"`` (``beta2 = 0.999``); GD and AdaGrad ignore it.
+
+    Only the paths are redrawn when a control moves: the contours are rendered once
+    per surface and kept as a bitmap (Agg blitting).
+    """
+
+    optimizers = ("gd", "momentum", "adagrad", "rmsprop", "adam")
+    lr_range = (1e-4, 1.0)
+    max_steps = 500
+    _gap_floor = 1e-12
+    _gap_range = (1e-10, 1e5)
+
+    def __init__(
+        self,
+        surface: str = "ravine",
+        optimizer: str = "momentum",
+        lr: float = 0.05,
+        beta: float = 0.9,
+        steps: int = 100,
+        compare: bool = False,
+        start=None,
+    ):
+        from .optim import SURFACES
+
+        super().__init__(ncols=2)
+        self.surface = check_choice(surface, "surface", tuple(SURFACES))
+        self.optimizer = check_choice(optimizer, "optimizer", self.optimizers)
+        self.lr = check_positive(lr, "lr")
+        self.beta = float(beta)
+        if not 0 <= self.beta < 1:
+            raise ValueError(f"beta must be in [0, 1); got {beta}. Try 0.9.")
+        self.steps = check_int(steps, "steps", minimum=1)
+        if self.steps > self.max_steps:
+            raise ValueError(f"steps must be <= {self.max_steps}; got {steps}.")
+        self.compare = bool(compare)
+        point = SURFACES[self.surface].start if start is None else np.asarray(start, float)
+        if point.shape != (2,):
+            raise ValueError(f"start must be a point (x, y); got {start!r}.")
+        self.start_x, self.start_y = float(point[0]), float(point[1])
+        self.controls = []
+        self._shown = None  # (surface, steps) the background was drawn for
+        self._background = None
+        self._syncing = False
+
+    # -- the maths: a plain function of the state ------------------------------------
+    def paths(self) -> dict[str, np.ndarray]:
+        """``{optimizer: points (k + 1, 2)}`` for the current settings."""
+        from .optim import trajectory
+
+        names = self.optimizers if self.compare else (self.optimizer,)
+        start = (self.start_x, self.start_y)
+        return {
+            n: trajectory(self.surface, _make_optimizer(n, self.lr, self.beta), self.steps, start)
+            for n in names
+        }
+
+    def summary(self, paths) -> dict[str, dict]:
+        from .optim import SURFACES
+
+        surface = SURFACES[self.surface]
+        out = {}
+        for name, path in paths.items():
+            diverged = len(path) < self.steps + 1
+            gap = np.inf if diverged else float(surface.gap(path[-1]))
+            out[name] = {"steps": len(path) - 1, "diverged": diverged, "final_gap": gap}
+        return out
+
+    # -- drawing -------------------------------------------------------------------------
+    def _build(self) -> None:
+        from .optim import SURFACES
+
+        left, right = self.axes
+        left.clear()
+        right.clear()
+        surface = SURFACES[self.surface]
+        plot.plot_surface(surface, left)
+        left.set_title(surface.title, fontsize="small")
+        self._artists = {}
+        for k, name in enumerate(self.optimizers):
+            color = plot.CLASS_COLORS[k % len(plot.CLASS_COLORS)]
+            kw = {"color": color, "animated": True}
+            self._artists[name] = (
+                left.plot([], [], ".-", lw=1.5, ms=3, label=name, **kw)[0],
+                left.plot([], [], "o", ms=7, **kw)[0],
+                left.plot([], [], "X", ms=9, mec="k", **kw)[0],
+                right.plot([], [], "-", lw=2, label=name, **kw)[0],
+            )
+        right.set_yscale("log")
+        right.set_ylim(*self._gap_range)
+        right.set_xlim(0, self.steps)
+        right.set_xlabel("step")
+        right.set_ylabel("$f - f_{min}$ (log scale)")
+        right.grid(True, which="major", alpha=0.3)
+        self._readout = right.text(
+            0.98, 0.97, "", transform=right.transAxes, ha="right", va="top",
+            fontsize="small", family="monospace", animated=True,
+            bbox={"facecolor": "white", "alpha": 0.85, "edgecolor": "0.8"},
+        )  # fmt: skip
+        self._legend = left.legend([], [], fontsize="small", loc="lower right")
+        self._legend.set_animated(True)
+        if self._shown is None:
+            self._freeze_layout()
+        canvas = self._canvas()
+        canvas.draw()  # everything but the animated artists
+        self._background = canvas.copy_from_bbox(self.fig.bbox)
+        self._shown = (self.surface, self.steps)
+
+    def draw(self) -> dict:
+        if self._shown != (self.surface, self.steps):
+            self._build()
+        paths = self.paths()
+        summary = self.summary(paths)
+        for name, (line, first, last, curve) in self._artists.items():
+            path = paths.get(name)
+            if path is None:
+                for artist in (line, first, last, curve):
+                    artist.set_data([], [])
+                continue
+            line.set_data(path[:, 0], path[:, 1])
+            first.set_data(path[:1, 0], path[:1, 1])
+            last.set_data(path[-1:, 0], path[-1:, 1])
+            from .optim import SURFACES
+
+            gap = np.maximum(SURFACES[self.surface].gap(path), self._gap_floor)
+            curve.set_data(np.arange(len(path)), gap)
+        rows = [f"lr={self.lr:.2g} β={self.beta:.2f}"]
+        for name, info in summary.items():
+            result = (
+                f"diverged at step {info['steps'] + 1}"
+                if info["diverged"]
+                else f"gap {info['final_gap']:.1e}"
+            )
+            rows.append(f"{name:<8} {result}")
+        self._readout.set_text("\n".join(rows))
+        handles = [self._artists[name][0] for name in paths]
+        self._legend.remove()
+        self._legend = self.axes[0].legend(
+            handles, list(paths), fontsize="small", loc="lower right"
+        )
+        self._legend.set_animated(True)
+        return {"paths": paths, "summary": summary}
+
+    def _render(self, canvas) -> None:
+        """Paste the cached contours, then draw only the paths and the readout."""
+        canvas.restore_region(self._background)
+        left, right = self.axes
+        for line, first, last, curve in self._artists.values():
+            for ax, artist in ((left, line), (left, first), (left, last), (right, curve)):
+                if len(artist.get_xdata()):
+                    ax.draw_artist(artist)
+        left.draw_artist(self._legend)
+        right.draw_artist(self._readout)
+
+    # -- controls ----------------------------------------------------------------------------
+    def _controls(self) -> list:
+        import ipywidgets as w
+
+        from .optim import SURFACES
+
+        lo, hi = np.log10(self.lr_range)
+        optimizer = w.Dropdown(
+            options=self.optimizers, value=self.optimizer, description="optimizer"
+        )
+        surface = w.Dropdown(options=list(SURFACES), value=self.surface, description="surface")
+        compare = w.Checkbox(value=self.compare, description="compare all", indent=False)
+        lr = w.FloatLogSlider(
+            value=self.lr, base=10, min=lo, max=hi, step=0.05, description="learning rate",
+            readout_format=".2g",
+        )  # fmt: skip
+        beta = w.FloatSlider(
+            value=self.beta, min=0.0, max=0.99, step=0.01, description="momentum β"
+        )
+        steps = w.IntSlider(
+            value=self.steps, min=10, max=self.max_steps, step=10, description="steps"
+        )
+        start_x = w.FloatSlider(value=self.start_x, step=0.05, description="start x")
+        start_y = w.FloatSlider(value=self.start_y, step=0.05, description="start y")
+        for control in (lr, beta, steps, start_x, start_y):
+            control.continuous_update = True
+        self._start_sliders = (start_x, start_y)
+        self._set_start_ranges()
+
+        def on_change(attr, cast):
+            def handler(change):
+                setattr(self, attr, cast(change["new"]))
+                if not self._syncing:
+                    self.refresh()
+
+            return handler
+
+        for control, attr, cast in (
+            (optimizer, "optimizer", str),
+            (compare, "compare", bool),
+            (lr, "lr", float),
+            (beta, "beta", float),
+            (steps, "steps", int),
+            (start_x, "start_x", float),
+            (start_y, "start_y", float),
+        ):
+            control.observe(on_change(attr, cast), names="value")
+        surface.observe(self._on_surface, names="value")
+        self.controls = [optimizer, surface, compare, lr, beta, steps, start_x, start_y]
+        return self.controls
+
+    def _set_start_ranges(self) -> None:
+        from .optim import SURFACES
+
+        surface = SURFACES[self.surface]
+        self._syncing = True
+        try:
+            for slider, (lo, hi), value in zip(
+                self._start_sliders, (surface.xlim, surface.ylim), surface.start, strict=True
+            ):
+                # widen first so that no intermediate state clips the value
+                slider.max, slider.min = max(slider.max, hi), min(slider.min, lo)
+                slider.value = float(value)
+                slider.min, slider.max = lo, hi
+        finally:
+            self._syncing = False
+        self.start_x, self.start_y = (float(v) for v in surface.start)
+
+    def _on_surface(self, change) -> None:
+        self.surface = change["new"]
+        self._set_start_ranges()  # a new surface starts at its own start point
+        self.refresh()
+
+
+def optimizer_playground(
+    surface: str = "ravine",
+    optimizer: str = "momentum",
+    lr: float = 0.05,
+    beta: float = 0.9,
+    steps: int = 100,
+    compare: bool = False,
+    start=None,
+) -> OptimizerPlayground:
+    """Sliders for an optimizer's path on a 2-D loss surface (the course's centrepiece)."""
+    return OptimizerPlayground(surface, optimizer, lr, beta, steps, compare, start)
+
+
+class TrainingExplorer(_Interactive):
+    """Train a small network with the chosen optimizer and watch its loss curves.
+
+    A ``2 -> 16 -> 16 -> 2`` ReLU network learns a noisy 2-D data set (two thirds
+    for training, one third held out for validation). Left: training and
+    validation loss per epoch; right: the decision regions reached. Too small a
+    learning rate crawls, too large a one oscillates or diverges (the run stops
+    and says so), momentum changes both. While a run trains, a progress bar moves
+    and the curves are redrawn every few epochs.
+    """
+
+    optimizers = ("gd", "momentum", "adagrad", "rmsprop", "adam")
+    datasets = ("moons", "circles", "xor", "spirals")
+    batch_sizes = ("full", 64, 16, 4)
+
+    def __init__(
+        self,
+        dataset: str = "moons",
+        optimizer: str = "momentum",
+        lr: float = 0.1,
+        beta: float = 0.9,
+        epochs: int = 60,
+        batch_size="full",
+        hidden: int = 16,
+        seed: int = 0,
+    ):
+        super().__init__(ncols=2)
+        self.dataset = check_choice(dataset, "dataset", self.datasets)
+        self.optimizer = check_choice(optimizer, "optimizer", self.optimizers)
+        self.lr = check_positive(lr, "lr")
+        self.beta = float(beta)
+        if not 0 <= self.beta < 1:
+            raise ValueError(f"beta must be in [0, 1); got {beta}. Try 0.9.")
+        self.epochs = check_int(epochs, "epochs", minimum=1)
+        self.batch_size = check_choice(batch_size, "batch_size", self.batch_sizes)
+        self.hidden = check_int(hidden, "hidden", minimum=1)
+        self.seed = check_int(seed, "seed", minimum=0)
+        self.controls = []
+        self._progress = None
+        self._built = False
+        self._live = False  # True while refresh() redraws the widget
+        self.on_epoch = None  # called as on_epoch(epoch, history) while training
+
+    def data(self):
+        from .data import DATASETS
+
+        X, y = DATASETS[self.dataset](300, rng=self.seed)
+        order = np.random.default_rng(self.seed).permutation(len(y))
+        cut = 2 * len(y) // 3
+        return X[order[:cut]], y[order[:cut]], X[order[cut:]], y[order[cut:]]
+
+    def train(self) -> dict:
+        """One run with the current settings: the loss histories and the model."""
+        from . import optim
+        from .layers import build_mlp
+        from .losses import categorical_cross_entropy, categorical_cross_entropy_grad, one_hot
+
+        X, y, Xv, yv = self.data()
+        Y, Yv = one_hot(y, 2), one_hot(yv, 2)
+        model = build_mlp([2, self.hidden, self.hidden, 2], rng=self.seed)
+        opt = _make_optimizer(self.optimizer, self.lr, self.beta, model)
+        batch = len(y) if self.batch_size == "full" else int(self.batch_size)
+        rng = np.random.default_rng(self.seed)
+        history = {"training": [], "validation": []}
+        diverged = None
+        with np.errstate(all="ignore"):
+            for epoch in range(1, self.epochs + 1):
+                for Xb, Yb in optim.iterate_minibatches(X, Y, batch, rng=rng):
+                    model.backward(categorical_cross_entropy_grad(Yb, model.forward(Xb)))
+                    opt.step()
+                train_loss = categorical_cross_entropy(Y, model.forward(X))
+                val_loss = categorical_cross_entropy(Yv, model.forward(Xv))
+                if not (np.isfinite(train_loss) and np.isfinite(val_loss)):
+                    diverged = epoch
+                    break
+                history["training"].append(float(train_loss))
+                history["validation"].append(float(val_loss))
+                if self.on_epoch is not None:
+                    self.on_epoch(epoch, history)
+        accuracy = float(np.mean(model.forward(Xv).argmax(axis=1) == yv))
+        return {"history": history, "model": model, "diverged": diverged, "accuracy": accuracy}
+
+    def _build(self) -> None:
+        left, right = self.axes
+        (self._train_line,) = left.plot([], [], lw=2, color=plot.CLASS_COLORS[1], label="training")
+        (self._val_line,) = left.plot(
+            [], [], lw=2, ls="--", color=plot.CLASS_COLORS[0], label="validation"
+        )
+        left.set_xlabel("epoch")
+        left.set_ylabel("cross-entropy loss")
+        left.legend(fontsize="small", loc="upper right")
+        left.set_title("placeholder\n", fontsize="medium")
+        right.set_title("placeholder", fontsize="medium")
+        self._freeze_layout()
+        self._built = True
+
+    def _show_curves(self, history, title) -> None:
+        left = self.axes[0]
+        epochs = np.arange(1, len(history["training"]) + 1)
+        self._train_line.set_data(epochs, history["training"])
+        self._val_line.set_data(epochs, history["validation"])
+        left.set_xlim(0, self.epochs)
+        values = history["training"] + history["validation"]
+        top = max(values) if values else 1.0
+        left.set_ylim(0, min(top, 3.0) * 1.05 + 1e-3)
+        left.set_title(title, fontsize="medium")
+
+    def draw(self) -> dict:
+        if not self._built:
+            self._build()
+        if self._live:
+
+            def on_epoch(epoch, history):
+                self._progress.value = epoch
+                if epoch % 10 == 0 and epoch < self.epochs:
+                    self._show_curves(history, f"training... epoch {epoch}/{self.epochs}\n")
+                    self._render(self._canvas())
+                    self._image.value = self._png()
+
+            self.on_epoch = on_epoch
+            self._progress.max = self.epochs
+        try:
+            run = self.train()
+        finally:
+            self.on_epoch = None
+        history = run["history"]
+        name = f"{self.optimizer}, lr={self.lr:.2g}" + (
+            f", β={self.beta:.2f}" if self.optimizer in ("momentum", "rmsprop", "adam") else ""
+        )
+        if run["diverged"]:
+            verdict = f"diverged at epoch {run['diverged']}: the loss is no longer finite"
+        else:
+            verdict = (
+                f"final loss: training {history['training'][-1]:.3f}, "
+                f"validation {history['validation'][-1]:.3f}"
+            )
+        self._show_curves(history, f"{name}, batch {self.batch_size}\n{verdict}")
+        right = self.axes[1]
+        right.clear()
+        X, y, Xv, yv = self.data()
+        model = run["model"]
+        with np.errstate(all="ignore"):
+            plot.plot_decision_boundary(
+                lambda G: np.nan_to_num(model.forward(G)), np.vstack([X, Xv]), None, right,
+                resolution=80,
+            )  # fmt: skip
+        plot.plot_data(Xv, yv, ax=right, s=14)
+        right.set_title(f"validation accuracy {run['accuracy']:.0%}", fontsize="medium")
+        return {k: run[k] for k in ("history", "diverged", "accuracy")}
+
+    def refresh(self, change=None) -> None:
+        """Retrain and redraw, showing progress (and the curves so far) while training."""
+        self._live = self._image is not None and self._progress is not None
+        try:
+            super().refresh(change)
+        finally:
+            self._live = False
+
+    def _controls(self) -> list:
+        import ipywidgets as w
+
+        optimizer = w.Dropdown(
+            options=self.optimizers, value=self.optimizer, description="optimizer"
+        )
+        dataset = w.Dropdown(options=self.datasets, value=self.dataset, description="data")
+        batch = w.Dropdown(
+            options=self.batch_sizes, value=self.batch_size, description="batch size"
+        )
+        lr = w.FloatLogSlider(
+            value=self.lr, base=10, min=-3, max=1, step=0.05, description="learning rate",
+            readout_format=".2g", continuous_update=False,
+        )  # fmt: skip
+        beta = w.FloatSlider(
+            value=self.beta, min=0, max=0.99, step=0.01, description="momentum β",
+            continuous_update=False,
+        )  # fmt: skip
+        epochs = w.IntSlider(
+            value=self.epochs, min=10, max=200, step=10, description="epochs",
+            continuous_update=False,
+        )  # fmt: skip
+        self._progress = w.IntProgress(value=0, min=0, max=self.epochs, description="training")
+        for control, attr in (
+            (optimizer, "optimizer"),
+            (dataset, "dataset"),
+            (batch, "batch_size"),
+            (lr, "lr"),
+            (beta, "beta"),
+            (epochs, "epochs"),
+        ):
+            _bind(self, control, attr)
+        self.controls = [optimizer, lr, beta, dataset, batch, epochs, self._progress]
+        return self.controls
+
+
+def training_explorer(
+    dataset: str = "moons",
+    optimizer: str = "momentum",
+    lr: float = 0.1,
+    beta: float = 0.9,
+    epochs: int = 60,
+    batch_size="full",
+) -> TrainingExplorer:
+    """Train a small network with a chosen optimizer, learning rate and momentum."""
+    return TrainingExplorer(dataset, optimizer, lr, beta, epochs, batch_size)

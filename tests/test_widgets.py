@@ -115,3 +115,86 @@ def test_vanishing_gradients_follows_the_depth_slider():
     assert v.axes[0].get_yscale() == "log"
     sigmoid = v._lines[0].get_ydata()
     assert sigmoid[0] < sigmoid[-1] / 100
+
+
+def test_optimizer_playground_sliders_move_the_path():
+    pg = widgets.optimizer_playground(surface="ravine", optimizer="momentum", lr=0.05)
+    _ = pg.widget
+    optimizer, surface, compare, lr, beta, steps, start_x, start_y = pg.controls
+    before_png, before_path = pg._image.value, pg.draw()["paths"]["momentum"].copy()
+    lr.value = 0.01  # the observer fires synchronously
+    assert pg.lr == pytest.approx(0.01)
+    after = pg.draw()["paths"]["momentum"]
+    assert not np.allclose(after, before_path)
+    assert pg._image.value != before_png and pg._image.value[:8] == b"\x89PNG\r\n\x1a\n"
+    beta.value = 0.0
+    assert pg.beta == 0.0 and not np.allclose(pg.draw()["paths"]["momentum"], after)
+    steps.value = 40
+    assert pg.draw()["paths"]["momentum"].shape == (41, 2)
+
+
+def test_optimizer_playground_shows_momentum_overshooting():
+    pg = widgets.OptimizerPlayground("ravine", "momentum", lr=0.05, beta=0.0, steps=150)
+    plain = pg.draw()["paths"]["momentum"]
+    pg.beta = 0.9
+    heavy = pg.draw()["paths"]["momentum"]
+    assert plain[:, 0].max() <= 0  # no momentum: creeps towards x = 0 from the left
+    assert heavy[:, 0].max() > 0.1  # momentum: runs past the minimum and comes back
+
+
+def test_optimizer_playground_rmsprop_escapes_the_saddle_sooner():
+    pg = widgets.OptimizerPlayground("saddle", lr=0.05, steps=60, compare=True)
+    paths = pg.draw()["paths"]
+    assert set(paths) == set(widgets.OptimizerPlayground.optimizers)
+    assert abs(paths["rmsprop"][-1, 1]) > 0.9  # reached a minimum at y = +-1
+    assert abs(paths["gd"][-1, 1]) < 0.1  # still on the ridge through the saddle
+
+
+def test_optimizer_playground_reports_divergence():
+    pg = widgets.OptimizerPlayground("rosenbrock", "gd", lr=0.05, steps=100)
+    summary = pg.draw()["summary"]["gd"]
+    assert summary["diverged"] and summary["steps"] < 100
+    assert "diverged at step" in pg._readout.get_text()
+    pg.lr = 0.001
+    assert not pg.draw()["summary"]["gd"]["diverged"]
+
+
+def test_optimizer_playground_surface_change_resets_the_start():
+    from dlkit.optim import SURFACES
+
+    pg = widgets.optimizer_playground()
+    _ = pg.widget
+    optimizer, surface, compare, lr, beta, steps, start_x, start_y = pg.controls
+    start_x.value = 1.0
+    surface.value = "rosenbrock"
+    assert (pg.start_x, pg.start_y) == tuple(SURFACES["rosenbrock"].start)
+    assert (start_x.min, start_x.max) == SURFACES["rosenbrock"].xlim
+    assert pg.draw()["paths"]["momentum"][0].tolist() == list(SURFACES["rosenbrock"].start)
+
+
+def test_optimizer_playground_rejects_bad_settings():
+    with pytest.raises(ValueError, match=r"surface must be one of 'ravine'"):
+        widgets.optimizer_playground(surface="bowl")
+    with pytest.raises(ValueError, match=r"beta must be in \[0, 1\)"):
+        widgets.optimizer_playground(beta=1.0)
+
+
+def test_training_explorer_trains_and_shows_progress():
+    te = widgets.training_explorer(optimizer="momentum", lr=0.1, epochs=30)
+    _ = te.widget
+    optimizer, lr, beta, dataset, batch, epochs, progress = te.controls
+    slow = te.draw()["history"]["training"][-1]
+    lr.value = 1.0
+    assert progress.value == 30  # the run behind the slider move filled the bar
+    fast = te.draw()
+    assert fast["history"]["training"][-1] < slow
+    assert len(fast["history"]["validation"]) == 30 and fast["diverged"] is None
+    optimizer.value = "adam"
+    assert te.optimizer == "adam"
+
+
+def test_training_explorer_stops_when_the_loss_blows_up(monkeypatch):
+    te = widgets.TrainingExplorer(epochs=20)
+    monkeypatch.setattr("dlkit.losses.categorical_cross_entropy", lambda Y, P: np.inf)
+    out = te.draw()
+    assert out["diverged"] == 1 and out["history"]["training"] == []

@@ -1,6 +1,11 @@
-"""Benchmarks: import time, slider redraw time, notebook execution time.
+"""The course benchmark: one table of measured figures, asserting nothing.
 
-Run with ``make bench``; prints measured figures (medians), asserts nothing.
+Run with ``make bench``. Rows: ``import dlkit``, every widget's slider callback
+(recompute + redraw to PNG, the kernel round trip excluded), every solution notebook
+executed top to bottom (kernel start included) and the course total, and, when their
+scripts are present, dlkit's training epoch against PyTorch (bench/epoch.py) and
+autograding throughput (bench/grading.py). ``--skip NAME`` leaves a section out
+(import, sliders, notebooks, epoch, grading); ``--markdown`` prints a Markdown table.
 """
 
 from __future__ import annotations
@@ -17,8 +22,16 @@ sys.path.insert(0, str(ROOT))
 os.environ.setdefault("MPLBACKEND", "Agg")
 
 
+ROWS: list[tuple[str, str, str]] = []  # (what, measured, how)
+
+
+def row(what: str, measured: str, how: str = "") -> None:
+    ROWS.append((what, measured, how))
+    print(f"{what:<52} {measured:>12}  {how}", flush=True)
+
+
 def median_ms(samples: list[float]) -> str:
-    return f"{statistics.median(samples) * 1e3:7.1f} ms"
+    return f"{statistics.median(samples) * 1e3:.1f} ms"
 
 
 def bench_import(repeats: int = 15) -> None:
@@ -40,7 +53,7 @@ def bench_import(repeats: int = 15) -> None:
             )
             for _ in range(repeats)
         ]
-        print(f"{label:<48} {median_ms(samples)}  (median of {repeats} fresh processes)")
+        row(label, median_ms(samples), f"median of {repeats} fresh processes")
 
 
 def bench_sliders(moves: int = 30) -> None:
@@ -57,10 +70,10 @@ def bench_sliders(moves: int = 30) -> None:
     _ = losses.widget
     vanishing = widgets.vanishing_gradients()
     _ = vanishing.widget
-    playground = widgets.optimizer_playground()
-    _ = playground.widget
+    descent = widgets.optimizer_playground()
+    _ = descent.widget
     names = ("optimizer", "surface", "compare", "lr", "beta", "steps", "start_x", "start_y")
-    pg = dict(zip(names, playground.controls, strict=True))
+    pg = dict(zip(names, descent.controls, strict=True))
     rivals = widgets.optimizer_playground(surface="saddle", compare=True)
     _ = rivals.widget
     rivals_beta = rivals.controls[4]
@@ -113,9 +126,7 @@ def bench_sliders(moves: int = 30) -> None:
             t = time.perf_counter()
             move(i)
             samples.append(time.perf_counter() - t)
-        print(
-            f"{label:<48} {median_ms(samples)}  (median of {moves} moves, kernel round trip excluded)"
-        )
+        row(label, median_ms(samples), f"median of {moves} moves, kernel round trip excluded")
 
 
 def bench_notebooks() -> None:
@@ -123,29 +134,67 @@ def bench_notebooks() -> None:
 
     env = {**os.environ, "DLKIT_NO_WIDGETS": "1"}
     jupyter = Path(sys.executable).with_name("jupyter")
+    total = 0.0
     for a in ASSIGNMENTS:
         t = time.perf_counter()
         subprocess.run(
-            [
-                str(jupyter),
-                "nbconvert",
-                "--to",
-                "notebook",
-                "--execute",
-                "--stdout",
-                str(a.path("source")),
-            ],
+            [str(jupyter), "nbconvert", "--to", "notebook", "--execute", "--stdout"]
+            + [str(a.path("solutions"))],
             capture_output=True,
             check=True,
             env=env,
         )
-        print(
-            f"{'execute ' + a.id + ' (nbconvert, incl. kernel)':<48} {time.perf_counter() - t:7.1f} s"
-        )
+        seconds = time.perf_counter() - t
+        total += seconds
+        row(f"solution {a.id}", f"{seconds:.1f} s", "nbconvert --execute, kernel start included")
+    row("whole course, every solution notebook", f"{total:.1f} s", "sum of the rows above")
+
+
+def bench_script(name: str, *args: str) -> None:
+    """Run bench/<name>.py, which prints lines ``ROW<TAB>what<TAB>measured<TAB>how``."""
+    script = ROOT / "bench" / f"{name}.py"
+    if not script.exists():
+        row(f"{name} benchmark", "not run", f"{script.name} is missing")
+        return
+    done = subprocess.run(
+        [sys.executable, str(script), "--rows", *args], capture_output=True, text=True
+    )
+    lines = [line.split("\t")[1:] for line in done.stdout.splitlines() if line.startswith("ROW\t")]
+    for what, measured, how in lines:
+        row(what, measured, how)
+    if done.returncode != 0 or not lines:
+        row(f"{name} benchmark", "failed", done.stderr.strip().splitlines()[-1:] or "")
+
+
+SECTIONS = {
+    "import": bench_import,
+    "sliders": bench_sliders,
+    "notebooks": bench_notebooks,
+    "epoch": lambda: bench_script("epoch"),
+    "grading": lambda: bench_script("grading"),
+}
+
+
+def main(argv: list[str]) -> None:
+    import argparse
+    import platform
+
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--skip", action="append", default=[], choices=sorted(SECTIONS))
+    parser.add_argument("--markdown", action="store_true", help="print a Markdown table at the end")
+    args = parser.parse_args(argv)
+    print(
+        f"python {platform.python_version()}, {os.cpu_count()} cores, {platform.machine()}, "
+        f"OPENBLAS_NUM_THREADS={os.environ.get('OPENBLAS_NUM_THREADS', 'unset')}"
+    )
+    for name, section in SECTIONS.items():
+        if name not in args.skip:
+            section()
+    if args.markdown:
+        print("\n| what | measured | how |\n|---|---|---|")
+        for what, measured, how in ROWS:
+            print(f"| {what} | {measured} | {how} |")
 
 
 if __name__ == "__main__":
-    print(f"python {sys.version.split()[0]} on {os.cpu_count()} cores")
-    bench_import()
-    bench_sliders()
-    bench_notebooks()
+    main(sys.argv[1:])

@@ -760,7 +760,7 @@ class OptimizerPlayground(_Interactive):
             )
         right.set_yscale("log")
         right.set_ylim(*self._gap_range)
-        right.set_xlim(0, self.steps)
+        right.set_xlim(0, self.steps)  # ticks of the right size before the layout is frozen
         right.set_xlabel("step")
         right.set_ylabel("$f - f_{min}$ (log scale)")
         right.grid(True, which="major", alpha=0.3)
@@ -773,14 +773,21 @@ class OptimizerPlayground(_Interactive):
         self._legend.set_animated(True)
         if self._shown is None:
             self._freeze_layout()
+        self._shown = (self.surface, None)
+
+    def _cache_background(self) -> None:
+        """Render everything but the animated artists once, as the bitmap to paste."""
+        self.axes[1].set_xlim(0, self.steps)
         canvas = self._canvas()
-        canvas.draw()  # everything but the animated artists
+        canvas.draw()
         self._background = canvas.copy_from_bbox(self.fig.bbox)
         self._shown = (self.surface, self.steps)
 
     def draw(self) -> dict:
-        if self._shown != (self.surface, self.steps):
-            self._build()
+        if self._shown is None or self._shown[0] != self.surface:
+            self._build()  # new contours
+        if self._shown[1] != self.steps:
+            self._cache_background()
         paths = self.paths()
         summary = self.summary(paths)
         for name, (line, first, last, curve) in self._artists.items():

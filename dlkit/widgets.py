@@ -931,7 +931,7 @@ class TrainingExplorer(_Interactive):
 
     optimizers = ("gd", "momentum", "adagrad", "rmsprop", "adam")
     datasets = ("moons", "circles", "xor", "spirals")
-    batch_sizes = ("full", 64, 16, 4)
+    batch_sizes = ("full", 64, 32, 16, 4)
 
     def __init__(
         self,

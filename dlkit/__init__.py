@@ -9,18 +9,23 @@ Every notebook of the course imports it. Submodules load on first use, so
 Modules
 -------
 activations  reference activation functions and their derivatives
+callbacks    training callbacks (EarlyStopping, ReduceLROnPlateau, a progress bar with a
+             live loss plot) and the History that fit returns
 checks       assertions with actionable messages, used by the notebooks' tests
 data         small data sets (logic gates, players, blobs, moons, circles, XOR, spirals,
-             study hours) and standardisation
+             study hours), the 8x8 digits (shipped), MNIST (downloaded, IDX reader),
+             train/validation split and standardisation
 gradcheck    numerical gradients, relative error, a per-parameter gradient check
 init         weight initialisers: zeros, small random, Xavier/Glorot, He
-layers       dense_forward, mlp_forward, and Dense/activation/Sequential layer objects
+layers       dense_forward, mlp_forward, and Dense/activation/Dropout/BatchNorm layer objects;
+             Sequential with compile/fit/evaluate/predict/save/load
 losses       reference loss functions, their gradients, and one-hot encoding
 metrics      accuracy
 optim        optimizers (GD, momentum, AdaGrad, RMSProp, Adam) as pure steps and objects,
              mini-batches, learning-rate schedules
 perceptron   linear prediction, a single neuron and Rosenblatt's learning rule
-train        a minimal training loop (full-batch or mini-batch) with a progress bar
+regularization  inverted dropout, L2 weight decay, batch normalisation (pure functions)
+train        the training loop behind Sequential.fit, and a minimal fit(model, X, Y, lr=...)
 plot         figures: data sets, decision boundaries, activation and loss curves, diagrams
 widgets      interactive figures (neuron, perceptron, MLP playground, losses), with a
              static figure where widgets cannot render
@@ -37,6 +42,7 @@ __course__ = "deep-learning-fundamentals"
 
 __all__ = [
     "activations",
+    "callbacks",
     "checks",
     "data",
     "gradcheck",
@@ -47,6 +53,7 @@ __all__ = [
     "optim",
     "perceptron",
     "plot",
+    "regularization",
     "train",
     "widgets",
 ]

@@ -1,15 +1,39 @@
-"""Small data sets for the course, generated on the spot (no downloads), and scaling.
+"""Data sets for the course, splitting and scaling.
 
-Every generator takes ``rng``, a ``numpy.random.Generator`` or an integer seed, and
-returns the same data for the same seed. Features are float64 arrays of shape
-``(n_samples, n_features)``; labels are int64 arrays of shape ``(n_samples,)``.
+* Small 2-D sets generated on the spot (no downloads): every generator takes ``rng``,
+  a ``numpy.random.Generator`` or an integer seed, and returns the same data for the
+  same seed. Features are float64 arrays of shape ``(n_samples, n_features)``; labels
+  are int64 arrays of shape ``(n_samples,)``.
+* :func:`digits`: the 8x8 handwritten digits, shipped inside the package (1,797
+  images, 64 features 0..16, labels 0..9). Source: the test set of the UCI "Optical
+  Recognition of Handwritten Digits" data set (E. Alpaydin and C. Kaynak, 1998,
+  https://doi.org/10.24432/C50P49), licensed CC BY 4.0, as distributed with
+  scikit-learn (``sklearn/datasets/data/digits.csv.gz``), converted unchanged to
+  ``dlkit/datasets/digits.npz`` (see ``dlkit/datasets/README.md``).
+* :func:`mnist`: MNIST (60,000 + 10,000 images, 28x28), downloaded on first use into
+  a cache (``$DLKIT_DATA`` or ``~/.cache/dlkit``) and checked against SHA-256 sums;
+  :func:`read_idx` parses the IDX files (gzip or raw).
+* :func:`train_val_split` (notebook 06) and :func:`standardize`.
 """
 
 from __future__ import annotations
 
+import functools
+import gzip
+import hashlib
+import os
+from pathlib import Path
+
 import numpy as np
 
-from ._validation import as_2d, check_choice, check_int, check_positive, check_rng
+from ._validation import (
+    as_2d,
+    check_choice,
+    check_int,
+    check_matching_rows,
+    check_positive,
+    check_rng,
+)
 
 __all__ = [
     "logic_gate",
@@ -23,6 +47,14 @@ __all__ = [
     "study_hours",
     "DATASETS",
     "standardize",
+    "train_val_split",
+    "digits",
+    "DIGITS_SHA256",
+    "read_idx",
+    "fetch",
+    "mnist",
+    "MNIST_FILES",
+    "MNIST_MIRRORS",
 ]
 
 _GATES = {
@@ -252,3 +284,266 @@ def standardize(X) -> np.ndarray:
     Z = (X - X.mean(axis=0)) / std
     Z[:, constant] = 0.0
     return Z
+
+
+# ------------------------------------------------------------------ splitting
+def _n_val(n: int, fraction, name: str) -> int:
+    """``round(n * fraction)`` validation samples, checked to leave both parts non-empty."""
+    if isinstance(fraction, bool) or not isinstance(fraction, int | float | np.floating):
+        raise TypeError(f"{name} must be a number in (0, 1); got {type(fraction).__name__}.")
+    if not 0 < fraction < 1:
+        raise ValueError(
+            f"{name} must be in (0, 1), the fraction of samples held out; got {fraction}. "
+            "0.1 or 0.2 are usual."
+        )
+    n_val = int(np.floor(n * fraction + 0.5))
+    if not 0 < n_val < n:
+        raise ValueError(
+            f"{name}={fraction} of {n} samples leaves {n_val} for validation and {n - n_val} "
+            "for training; both need at least one. Use more data or another fraction."
+        )
+    return n_val
+
+
+def train_val_split(X, y, val_fraction: float = 0.1, rng=None):
+    """Split ``(X, y)`` at random into a training and a validation part.
+
+    One permutation drawn from ``rng`` orders both arrays, so every sample keeps its
+    label; the first ``round(n * val_fraction)`` samples of that order form the
+    validation part.
+
+    Parameters
+    ----------
+    X : array_like of shape (n_samples, ...)
+    y : array_like of shape (n_samples, ...)
+    val_fraction : float in (0, 1), default 0.1
+    rng : numpy.random.Generator or int, optional (None = seed 0)
+
+    Returns
+    -------
+    X_train, X_val, y_train, y_val : ndarrays (copies), in that order
+    """
+    X, y = np.asarray(X), np.asarray(y)
+    if X.ndim == 0 or y.ndim == 0:
+        raise ValueError("X and y must be arrays with one row (entry) per sample.")
+    check_matching_rows(X, y)
+    n_val = _n_val(X.shape[0], val_fraction, "val_fraction")
+    order = check_rng(rng).permutation(X.shape[0])
+    val, train = order[:n_val], order[n_val:]
+    return X[train], X[val], y[train], y[val]
+
+
+# ------------------------------------------------------------------ digits (shipped)
+#: SHA-256 of ``dlkit/datasets/digits.npz`` as shipped
+DIGITS_SHA256 = "dff739c317c3d7a561cd1d11ae22ab4ac7f0557489c9e3935e97bec510d05737"
+_DATASETS_DIR = Path(__file__).resolve().parent / "datasets"
+
+
+@functools.lru_cache(maxsize=1)
+def _digits_arrays() -> tuple[np.ndarray, np.ndarray]:
+    with np.load(_DATASETS_DIR / "digits.npz", allow_pickle=False) as f:
+        return f["X"], f["y"]
+
+
+def digits(return_images: bool = False) -> tuple[np.ndarray, np.ndarray]:
+    """The 8x8 handwritten digits: 1,797 images of the digits 0-9 (about 180 each).
+
+    Each pixel counts the "on" pixels of a 4x4 block of a 32x32 bitmap, so values are
+    integers 0..16. Source and licence: see the module docstring (UCI, CC BY 4.0).
+    Not in :data:`DATASETS`, which lists the 2-D generators of the playground widgets.
+
+    Parameters
+    ----------
+    return_images : bool, default False
+        Return ``X`` as images of shape (1797, 8, 8) instead of rows of 64 features.
+
+    Returns
+    -------
+    X : ndarray of shape (1797, 64) (or (1797, 8, 8)), float64, values 0..16
+    y : ndarray of shape (1797,), int64, labels 0..9
+    """
+    X, y = _digits_arrays()
+    X = X.astype(np.float64)
+    return (X.reshape(-1, 8, 8) if return_images else X), y.astype(np.int64)
+
+
+# ------------------------------------------------------------------ IDX files and MNIST
+_IDX_TYPES = {
+    0x08: np.dtype(np.uint8),
+    0x09: np.dtype(np.int8),
+    0x0B: np.dtype(">i2"),
+    0x0C: np.dtype(">i4"),
+    0x0D: np.dtype(">f4"),
+    0x0E: np.dtype(">f8"),
+}
+
+
+def read_idx(path) -> np.ndarray:
+    """Read an IDX file (the format of MNIST), gzip-compressed or raw.
+
+    The header is two zero bytes, a type code (0x08 uint8, 0x09 int8, 0x0B int16,
+    0x0C int32, 0x0D float32, 0x0E float64), the number of dimensions, then each
+    dimension as a big-endian uint32; the data follow in C order, big-endian.
+
+    Returns
+    -------
+    ndarray of the stored shape, in native byte order
+
+    Raises
+    ------
+    ValueError
+        If the file is not IDX or is truncated.
+    """
+    with open(path, "rb") as f:
+        raw = f.read()
+    if raw[:2] == b"\x1f\x8b":  # gzip magic
+        raw = gzip.decompress(raw)
+    if len(raw) < 4 or raw[0] != 0 or raw[1] != 0 or raw[2] not in _IDX_TYPES:
+        raise ValueError(
+            f"{path} is not an IDX file: it starts with {raw[:4]!r}, expected 0x00 0x00, a "
+            "type code (0x08 for uint8) and the number of dimensions."
+        )
+    dtype, ndim = _IDX_TYPES[raw[2]], raw[3]
+    header = 4 + 4 * ndim
+    shape = tuple(int(d) for d in np.frombuffer(raw[4:header], dtype=">u4"))
+    expected = header + int(np.prod(shape, dtype=np.int64)) * dtype.itemsize
+    if len(shape) != ndim or len(raw) != expected:
+        raise ValueError(
+            f"{path} is truncated or corrupt: the header promises shape {shape} of {dtype} "
+            f"({expected} bytes with the header), the file has {len(raw)} bytes. Delete it "
+            "and download it again."
+        )
+    data = np.frombuffer(raw, dtype=dtype, offset=header).reshape(shape)
+    return data.astype(dtype.newbyteorder("="))
+
+
+def _cache_dir(cache_dir) -> Path:
+    if cache_dir is not None:
+        return Path(cache_dir)
+    if os.environ.get("DLKIT_DATA"):
+        return Path(os.environ["DLKIT_DATA"])
+    return Path.home() / ".cache" / "dlkit"
+
+
+def _sha256(path: Path) -> str:
+    digest = hashlib.sha256()
+    with open(path, "rb") as f:
+        for block in iter(lambda: f.read(1 << 20), b""):
+            digest.update(block)
+    return digest.hexdigest()
+
+
+def fetch(url: str, sha256: str, cache_dir=None, filename: str | None = None) -> Path:
+    """Download ``url`` into the cache once, checking its SHA-256; returns the local path.
+
+    A file already in the cache with the right checksum is used as it is (no network);
+    one with a wrong checksum is downloaded again. ``file://`` URLs work too.
+
+    Raises
+    ------
+    ValueError
+        If the downloaded file's SHA-256 differs from ``sha256`` (the file is deleted).
+    OSError
+        If the download fails (no network, for instance).
+    """
+    folder = _cache_dir(cache_dir)
+    target = folder / (filename or url.rstrip("/").rsplit("/", 1)[-1])
+    if target.exists() and _sha256(target) == sha256:
+        return target
+    folder.mkdir(parents=True, exist_ok=True)
+    partial = target.with_name(target.name + ".part")
+    import urllib.request  # here, not at the top: it costs ~30 ms of import time
+
+    try:
+        with urllib.request.urlopen(url, timeout=60) as response, open(partial, "wb") as out:
+            for block in iter(lambda: response.read(1 << 20), b""):
+                out.write(block)
+        got = _sha256(partial)
+        if got != sha256:
+            raise ValueError(
+                f"SHA-256 mismatch for {url}: expected {sha256}, got {got}. The download is "
+                "corrupt or the server sent another file; nothing was kept. Try again, or "
+                "pass another mirror."
+            )
+        os.replace(partial, target)
+    finally:
+        if partial.exists():
+            partial.unlink()
+    return target
+
+
+#: kind -> ((images file, SHA-256), (labels file, SHA-256)) of the gzip-compressed IDX files
+MNIST_FILES = {
+    "train": (
+        (
+            "train-images-idx3-ubyte.gz",
+            "440fcabf73cc546fa21475e81ea370265605f56be210a4024d2ca8f203523609",
+        ),
+        (
+            "train-labels-idx1-ubyte.gz",
+            "3552534a0a558bbed6aed32b30c495cca23d567ec52cac8be1a0730e8010255c",
+        ),
+    ),
+    "test": (
+        (
+            "t10k-images-idx3-ubyte.gz",
+            "8d422c7b0a1c1c79245a5bcf07fe86e33eeafee792b84584aec276f5a2dbc4e6",
+        ),
+        (
+            "t10k-labels-idx1-ubyte.gz",
+            "f7ae60f92e00ec6debd23a6088c31dbd2371eca3ffa0defaefb259924204aec6",
+        ),
+    ),
+}
+#: base URLs tried in order (the same files; the original site often refuses downloads)
+MNIST_MIRRORS = (
+    "https://ossci-datasets.s3.amazonaws.com/mnist/",
+    "https://storage.googleapis.com/cvdf-datasets/mnist/",
+)
+
+
+def mnist(kind: str = "train", cache_dir=None, url: str | None = None, return_images: bool = False):
+    """MNIST handwritten digits, downloaded once into a cache and checked by SHA-256.
+
+    Parameters
+    ----------
+    kind : {"train", "test"}
+        60,000 training or 10,000 test images.
+    cache_dir : path, optional
+        Where the ``.gz`` files are kept; default ``$DLKIT_DATA``, else ``~/.cache/dlkit``.
+    url : str, optional
+        Base URL holding the four files (``.../train-images-idx3-ubyte.gz`` etc.);
+        default: the mirrors in :data:`MNIST_MIRRORS`, in order. ``file://`` works.
+    return_images : bool
+        Return images (n, 28, 28) instead of rows of 784 pixels.
+
+    Returns
+    -------
+    X : ndarray of shape (n, 784) (or (n, 28, 28)), float32 in [0, 1] (pixel / 255)
+    y : ndarray of shape (n,), int64 labels 0..9
+    """
+    kind = check_choice(kind, "kind", list(MNIST_FILES))
+    bases = [url] if url is not None else list(MNIST_MIRRORS)
+    paths = []
+    for filename, sha256 in MNIST_FILES[kind]:
+        errors = []
+        for base in bases:
+            try:
+                paths.append(fetch(base.rstrip("/") + "/" + filename, sha256, cache_dir, filename))
+                break
+            except (OSError, ValueError) as exc:
+                errors.append(f"{base}: {exc}")
+        else:
+            raise OSError(
+                f"could not get MNIST's {filename}: " + "; ".join(errors) + ". MNIST needs a "
+                "network connection the first time; data.digits() ships with dlkit."
+            )
+    images, labels = read_idx(paths[0]), read_idx(paths[1])
+    if images.shape[0] != labels.shape[0]:
+        raise ValueError(
+            f"MNIST files disagree: {images.shape[0]} images but {labels.shape[0]} labels."
+        )
+    X = images.astype(np.float32) * np.float32(1 / 255)
+    if not return_images:
+        X = X.reshape(X.shape[0], -1)
+    return X, labels.astype(np.int64)

@@ -362,7 +362,7 @@ class SGD(Optimizer):
         if self.momentum == 0:
             _gd(w, g, self.lr)
             return
-        v = state.setdefault("v", np.zeros_like(w))
+        v = state["v"] if "v" in state else state.setdefault("v", np.zeros_like(w))
         _classical_momentum(w, g, v, self.lr, self.momentum, self.nesterov)
 
     def __repr__(self) -> str:
@@ -379,7 +379,7 @@ class Momentum(Optimizer):
         self.beta = _beta(beta, "beta")
 
     def _apply(self, w, g, state):
-        v = state.setdefault("v", np.zeros_like(w))
+        v = state["v"] if "v" in state else state.setdefault("v", np.zeros_like(w))
         _ema_momentum(w, g, v, self.lr, self.beta)
 
     def __repr__(self) -> str:
@@ -396,7 +396,7 @@ class AdaGrad(Optimizer):
         self.eps = check_positive(eps, "eps", allow_zero=True)
 
     def _apply(self, w, g, state):
-        G = state.setdefault("G", np.zeros_like(w))
+        G = state["G"] if "G" in state else state.setdefault("G", np.zeros_like(w))
         _adagrad(w, g, G, self.lr, self.eps)
 
 
@@ -411,7 +411,7 @@ class RMSProp(Optimizer):
         self.eps = check_positive(eps, "eps", allow_zero=True)
 
     def _apply(self, w, g, state):
-        s = state.setdefault("s", np.zeros_like(w))
+        s = state["s"] if "s" in state else state.setdefault("s", np.zeros_like(w))
         _rmsprop(w, g, s, self.lr, self.beta, self.eps)
 
     def __repr__(self) -> str:
@@ -437,8 +437,8 @@ class Adam(Optimizer):
         self.eps = check_positive(eps, "eps", allow_zero=True)
 
     def _apply(self, w, g, state):
-        m = state.setdefault("m", np.zeros_like(w))
-        v = state.setdefault("v", np.zeros_like(w))
+        m = state["m"] if "m" in state else state.setdefault("m", np.zeros_like(w))
+        v = state["v"] if "v" in state else state.setdefault("v", np.zeros_like(w))
         _adam(w, g, m, v, state["t"], self.lr, self.beta1, self.beta2, self.eps)
 
     def __repr__(self) -> str:

@@ -1,12 +1,33 @@
-"""A minimal training loop: full-batch or mini-batch gradient descent.
+"""Training loops: the one engine behind ``Sequential.fit`` and the plain ``fit``.
 
-::
+Two ways in:
 
-    model = build_mlp([2, 16, 2], rng=0)
-    history = fit(model, X, one_hot(y, 2), lr=0.5, epochs=200, batch_size=32)
-    history.plot()
+* Keras-like, on a model (see :class:`dlkit.layers.Sequential`)::
 
-Progress is a one-line text bar that rewrites itself (``\\r``), which works in
+      model = Sequential(Dense(64, 32), ReLU(), Dense(32, 10), Softmax())
+      model.compile(optimizer="adam", loss="categorical_cross_entropy", metrics=["accuracy"])
+      history = model.fit(X, y, epochs=50, validation_split=0.2,
+                          callbacks=[EarlyStopping(patience=5)])
+
+* The minimal loop of notebooks 02-04, plain gradient descent::
+
+      history = fit(model, X, one_hot(y, 2), lr=0.5, epochs=200, batch_size=32)
+      history.plot()
+
+Both run :func:`train_loop`. What an epoch reports: with ``Sequential.fit``,
+``"loss"`` is the mean of the mini-batch losses seen during the epoch (in training
+mode, so with dropout active, plus any L2 penalty) and ``"accuracy"`` the fraction of
+training samples classified right in those same batches, as Keras reports them; with
+the plain ``fit``, both are measured on the whole training set after the epoch, as
+notebooks 02-05 plot them. ``"val_loss"`` and ``"val_accuracy"`` are measured after
+the epoch, in evaluation mode; ``"lr"`` is the learning rate used during the epoch.
+
+Speed: softmax + categorical cross-entropy (and sigmoid + binary cross-entropy) are
+fused, the backward pass starting from ``dL/dZ = (P - Y) / n``; the first layer's
+input gradient is not computed; a float32 model trains in float32 throughout
+(inputs are cast once to the model's dtype).
+
+The text progress bar (:class:`ProgressBar`) rewrites one line (``\\r``), which works in
 JupyterLab, Colab and terminals; it stays silent under nbgrader.
 """
 
@@ -15,27 +36,16 @@ from __future__ import annotations
 import os
 import sys
 import time
-from dataclasses import dataclass, field
 
 import numpy as np
 
-from ._validation import as_2d, check_int, check_positive, check_rng
-from .losses import _resolve
+from . import losses, optim
+from ._validation import as_2d, check_choice, check_int, check_positive, check_rng
+from .callbacks import History
+from .callbacks import ProgressBar as _ProgressCallback
+from .layers import Activation
 
-__all__ = ["History", "train_step", "fit", "predict_classes", "ProgressBar"]
-
-
-@dataclass
-class History:
-    """Mean training loss (and accuracy, for one-hot targets) after each epoch."""
-
-    loss: list[float] = field(default_factory=list)
-    accuracy: list[float] = field(default_factory=list)
-
-    def plot(self, ax=None):
-        from .plot import plot_loss_curves
-
-        return plot_loss_curves({"training loss": self.loss}, ax=ax)
+__all__ = ["History", "train_step", "train_loop", "fit", "predict_classes", "ProgressBar"]
 
 
 class ProgressBar:
@@ -71,7 +81,7 @@ class ProgressBar:
 
 def train_step(model, X, Y, lr: float, loss="categorical_cross_entropy") -> float:
     """One gradient-descent step on the batch ``(X, Y)``; returns the loss before the step."""
-    loss_f, loss_grad = _resolve(loss)
+    loss_f, loss_grad = losses._resolve(loss)
     out = model.forward(X)
     value = loss_f(Y, out)
     model.backward(loss_grad(Y, out))
@@ -86,6 +96,197 @@ def predict_classes(model, X) -> np.ndarray:
     return (out[:, 0] >= 0.5).astype(int) if out.shape[1] == 1 else out.argmax(axis=1)
 
 
+# ------------------------------------------------------------------ the engine
+# (output activation, loss) pairs whose gradient dL/dZ is (P - Y) / size
+_FUSED = {("softmax", "categorical_cross_entropy"), ("sigmoid", "binary_cross_entropy")}
+
+
+class _Objective:
+    """Loss value, and where the backward pass starts, for one model and one loss."""
+
+    def __init__(self, model, loss):
+        self.loss_f, self.loss_grad = losses._resolve(loss)
+        stack = getattr(model, "layers", None)
+        last = stack[-1].name if stack and isinstance(stack[-1], Activation) else None
+        self.fused = isinstance(loss, str) and (last, loss) in _FUSED
+        self.per_sample = loss != "binary_cross_entropy"  # BCE averages over every entry
+
+    def value(self, Y, out) -> float:
+        return self.loss_f(Y, out)
+
+    def dout(self, Y, out) -> np.ndarray:
+        if self.fused:
+            # softmax + CCE (or sigmoid + BCE): dL/dZ = (P - Y) / n, no division by P
+            scale = 1.0 / (out.shape[0] if self.per_sample else out.size)
+            dZ = out - Y
+            dZ *= scale
+            return dZ
+        return self.loss_grad(Y, out)
+
+
+def _n_correct(Y: np.ndarray, out: np.ndarray) -> int:
+    if out.shape[1] == 1:
+        return int(np.count_nonzero((out[:, 0] >= 0.5) == (Y[:, 0] >= 0.5)))
+    return int(np.count_nonzero(out.argmax(axis=1) == Y.argmax(axis=1)))
+
+
+def _penalty(model) -> float:
+    penalty = getattr(model, "penalty", None)
+    return penalty() if penalty is not None else 0.0
+
+
+def _set_mode(model, training: bool) -> None:
+    method = getattr(model, "train" if training else "eval", None)
+    if method is not None:
+        method()
+
+
+def _backward(model, dout, fused: bool) -> None:
+    backward = getattr(model, "_backward_fit", None)
+    if backward is not None:
+        backward(dout, skip_last=fused)
+    elif fused:
+        for layer in reversed(model.layers[:-1]):
+            dout = layer.backward(dout)
+    else:
+        model.backward(dout)
+
+
+def _evaluate(model, X, Y, objective, metrics, batch_size: int = 4096) -> dict:
+    """Mean loss (+ L2 penalty) and metrics over ``(X, Y)`` in evaluation mode."""
+    was_training = getattr(model, "training", False)
+    _set_mode(model, False)
+    try:
+        total, correct, n = 0.0, 0, X.shape[0]
+        for start in range(0, n, batch_size):
+            Xb, Yb = X[start : start + batch_size], Y[start : start + batch_size]
+            out = model.forward(Xb)
+            total += objective.value(Yb, out) * Xb.shape[0]
+            if "accuracy" in metrics:
+                correct += _n_correct(Yb, out)
+    finally:
+        _set_mode(model, was_training)
+    result = {"loss": total / n + _penalty(model)}
+    if "accuracy" in metrics:
+        result["accuracy"] = correct / n
+    return result
+
+
+def _model_dtype(model):
+    for layer, name in model.parameters():
+        return layer.params[name].dtype
+    return np.dtype(np.float64)
+
+
+def train_loop(
+    model,
+    X,
+    Y,
+    *,
+    optimizer,
+    loss="categorical_cross_entropy",
+    epochs: int = 1,
+    batch_size: int | None = 32,
+    validation_data=None,
+    metrics=("accuracy",),
+    callbacks=(),
+    shuffle: bool = True,
+    rng=None,
+    train_scores: str = "running",
+) -> History:
+    """Train ``model`` with ``optimizer`` on ``(X, Y)``; returns a :class:`History`.
+
+    Parameters
+    ----------
+    model : a :class:`dlkit.layers.Sequential` (anything with ``forward``,
+        ``backward`` and ``parameters``)
+    X : ndarray of shape (n_samples, n_features)
+    Y : ndarray of shape (n_samples, n_outputs), targets as the loss wants them
+        (one-hot for categorical losses)
+    optimizer : a :class:`dlkit.optim.Optimizer` bound to ``model``
+    loss : a name in :data:`dlkit.losses.LOSSES` or a ``(loss, gradient)`` pair
+    epochs : int >= 1
+    batch_size : int >= 1, or None for full-batch training
+    validation_data : ``(X_val, Y_val)`` or None
+    metrics : ``("accuracy",)`` or ``()``
+    callbacks : sequence of :class:`dlkit.callbacks.Callback`
+    shuffle : bool
+        Visit the samples in a new random order (drawn from ``rng``) every epoch.
+    rng : numpy.random.Generator or int, optional (None = seed 0)
+    train_scores : {"running", "end"}
+        How ``"loss"`` and ``"accuracy"`` are measured: the mean over the epoch's
+        mini-batches ("running", free), or on all of ``(X, Y)`` after the epoch in
+        evaluation mode ("end", one more forward pass).
+
+    Returns
+    -------
+    History
+        One entry per epoch run (fewer than ``epochs`` when a callback stopped
+        training); see the module docstring for what each key means.
+    """
+    dtype = _model_dtype(model)
+    X = np.asarray(X, dtype=dtype)
+    Y = np.asarray(Y, dtype=dtype)
+    epochs = check_int(epochs, "epochs", minimum=1)
+    n = X.shape[0]
+    batch = n if batch_size is None else check_int(batch_size, "batch_size", minimum=1)
+    rng = check_rng(rng)
+    running = check_choice(train_scores, "train_scores", ["running", "end"]) == "running"
+    objective = _Objective(model, loss)
+    if validation_data is not None:
+        X_val, Y_val = validation_data
+        validation_data = np.asarray(X_val, dtype=dtype), np.asarray(Y_val, dtype=dtype)
+    history = History()
+    callbacks = list(callbacks)
+    params = {"epochs": epochs, "batch_size": batch, "n_samples": n, "steps": -(-n // batch)}
+    model.stop_training = False
+    for callback in callbacks:
+        callback.params = params
+        callback.on_train_begin(model)
+    with_accuracy = running and "accuracy" in metrics
+    try:
+        for epoch in range(epochs):
+            _set_mode(model, True)
+            lr = optimizer.lr
+            order = rng.permutation(n) if shuffle and batch < n else None
+            total, correct = 0.0, 0
+            for start in range(0, n, batch):
+                if order is None:
+                    Xb, Yb = X[start : start + batch], Y[start : start + batch]
+                else:
+                    idx = order[start : start + batch]
+                    Xb, Yb = X[idx], Y[idx]
+                out = model.forward(Xb)
+                if running:
+                    total += (objective.value(Yb, out) + _penalty(model)) * Xb.shape[0]
+                if with_accuracy:
+                    correct += _n_correct(Yb, out)
+                _backward(model, objective.dout(Yb, out), objective.fused)
+                optimizer.step()
+            _set_mode(model, False)
+            if running:
+                logs = {"loss": total / n}
+                if with_accuracy:
+                    logs["accuracy"] = correct / n
+            else:
+                logs = _evaluate(model, X, Y, objective, metrics)
+            if validation_data is not None:
+                scores = _evaluate(model, *validation_data, objective, metrics)
+                logs.update({f"val_{key}": value for key, value in scores.items()})
+            logs["lr"] = lr
+            history.on_epoch_end(epoch, logs)
+            for callback in callbacks:
+                if callback.on_epoch_end(epoch, dict(logs)) is True:
+                    model.stop_training = True
+            if model.stop_training:
+                break
+    finally:
+        _set_mode(model, False)
+    for callback in callbacks:
+        callback.on_train_end()
+    return history
+
+
 def fit(
     model,
     X,
@@ -98,10 +299,13 @@ def fit(
     rng=None,
     progress: bool = True,
 ) -> History:
-    """Train ``model`` with plain gradient descent.
+    """Train ``model`` with plain gradient descent (:class:`dlkit.optim.GD`).
 
     ``batch_size=None`` is full-batch gradient descent; otherwise each epoch visits
     the samples in a new random order (drawn from ``rng``) in batches of that size.
+    ``Y`` is 2-D (one-hot for categorical losses). Returns a :class:`History` whose
+    ``loss`` is the loss on all of ``(X, Y)`` after each epoch, and ``accuracy``
+    likewise (recorded for one-hot targets).
     """
     X = as_2d(X, "X")
     Y = as_2d(Y, "Y")
@@ -110,21 +314,16 @@ def fit(
             f"X and Y must have the same number of samples; got {X.shape} and {Y.shape}."
         )
     lr = check_positive(lr, "lr")
-    epochs = check_int(epochs, "epochs", minimum=1)
-    n = X.shape[0]
-    batch = n if batch_size is None else check_int(batch_size, "batch_size", minimum=1)
-    rng = check_rng(rng)
-    loss_f, _ = _resolve(loss)
-    bar = ProgressBar(epochs, enabled=None if progress else False)
-    history = History()
-    for epoch in range(1, epochs + 1):
-        order = np.arange(n) if batch >= n else rng.permutation(n)
-        for start in range(0, n, batch):
-            idx = order[start : start + batch]
-            train_step(model, X[idx], Y[idx], lr, loss)
-        out = model.forward(X)
-        history.loss.append(loss_f(Y, out))
-        if Y.shape[1] > 1:
-            history.accuracy.append(float(np.mean(out.argmax(axis=1) == Y.argmax(axis=1))))
-        bar.update(epoch, f"loss {history.loss[-1]:.4f}")
-    return history
+    return train_loop(
+        model,
+        X,
+        Y,
+        optimizer=optim.GD(model, lr=lr),
+        loss=loss,
+        epochs=epochs,
+        batch_size=batch_size,
+        metrics=("accuracy",) if Y.shape[1] > 1 else (),
+        callbacks=[_ProgressCallback(plot=False, enabled=None if progress else False)],
+        rng=rng,
+        train_scores="end",
+    )

@@ -121,3 +121,135 @@ def test_study_hours_table():
     assert 5 < slope < 9 and 25 < intercept < 45
     X[0, 0] = 99.0
     assert data.study_hours()[0][0, 0] == 0.5, "callers get a copy"
+
+
+# ------------------------------------------------------------------ train/validation split
+def test_train_val_split_is_one_permutation_keeping_pairs():
+    X = np.arange(40.0).reshape(20, 2)
+    y = np.arange(20)
+    X_train, X_val, y_train, y_val = data.train_val_split(X, y, 0.25, rng=3)
+    assert X_train.shape == (15, 2) and X_val.shape == (5, 2) and y_val.shape == (5,)
+    assert np.array_equal(X_train[:, 0], 2 * y_train) and np.array_equal(X_val[:, 0], 2 * y_val)
+    assert sorted([*y_train, *y_val]) == list(range(20))
+    order = np.random.default_rng(3).permutation(20)
+    assert np.array_equal(y_val, order[:5]) and np.array_equal(y_train, order[5:])
+    again = data.train_val_split(X, y, 0.25, rng=np.random.default_rng(3))
+    assert all(
+        np.array_equal(a, b) for a, b in zip(again, (X_train, X_val, y_train, y_val), strict=True)
+    )
+    assert data.train_val_split(X, y)[1].shape == (2, 2)  # default 10%
+
+
+def test_train_val_split_messages():
+    X, y = np.ones((10, 2)), np.zeros(10)
+    with pytest.raises(ValueError, match=r"val_fraction must be in \(0, 1\)"):
+        data.train_val_split(X, y, 0)
+    with pytest.raises(ValueError, match="leaves 0 for validation"):
+        data.train_val_split(X, y, 0.01)
+    with pytest.raises(ValueError, match="same number of samples"):
+        data.train_val_split(X, y[:5])
+
+
+# ------------------------------------------------------------------ digits
+def test_digits_shapes_classes_values_and_checksum():
+    import hashlib
+    from pathlib import Path
+
+    X, y = data.digits()
+    assert X.shape == (1797, 64) and X.dtype == np.float64 and y.dtype == np.int64
+    assert X.min() == 0 and X.max() == 16 and np.array_equal(X, np.round(X))
+    assert np.bincount(y).tolist() == [178, 182, 177, 183, 181, 182, 181, 179, 174, 180]
+    images, y2 = data.digits(return_images=True)
+    assert images.shape == (1797, 8, 8) and np.array_equal(images.reshape(-1, 64), X)
+    assert np.array_equal(y, y2)
+    X[0, 0] = 99  # the caller gets a copy: the cached arrays stay intact
+    assert data.digits()[0][0, 0] == 0
+    path = Path(data.__file__).parent / "datasets" / "digits.npz"
+    assert hashlib.sha256(path.read_bytes()).hexdigest() == data.DIGITS_SHA256
+    # the first image is a zero, as in the original data set
+    assert y[0] == 0 and data.digits()[0][0, :8].tolist() == [0, 0, 5, 13, 9, 1, 0, 0]
+
+
+# ------------------------------------------------------------------ IDX and MNIST
+def _write_idx(path, array, code, compress=False):
+    import gzip
+    import struct
+
+    header = bytes([0, 0, code, array.ndim]) + struct.pack(f">{array.ndim}I", *array.shape)
+    raw = header + array.astype(array.dtype.newbyteorder(">")).tobytes()
+    path.write_bytes(gzip.compress(raw) if compress else raw)
+    return path
+
+
+@pytest.mark.parametrize("compress", [False, True])
+@pytest.mark.parametrize(
+    "dtype, code", [(np.uint8, 0x08), (np.int16, 0x0B), (np.int32, 0x0C), (np.float32, 0x0D)]
+)
+def test_read_idx_round_trip(tmp_path, dtype, code, compress):
+    array = (np.arange(24).reshape(2, 3, 4) * 3 - 5 * (dtype != np.uint8)).astype(dtype)
+    path = _write_idx(tmp_path / "a.idx", array, code, compress)
+    got = data.read_idx(path)
+    assert got.shape == (2, 3, 4) and got.dtype == np.dtype(dtype) and np.array_equal(got, array)
+
+
+def test_read_idx_rejects_other_and_truncated_files(tmp_path):
+    bad = tmp_path / "bad"
+    bad.write_bytes(b"PK\x03\x04 not idx")
+    with pytest.raises(ValueError, match="is not an IDX file"):
+        data.read_idx(bad)
+    path = _write_idx(tmp_path / "t.idx", np.zeros((5, 2), np.uint8), 0x08)
+    path.write_bytes(path.read_bytes()[:-3])
+    with pytest.raises(ValueError, match=r"truncated or corrupt.*shape \(5, 2\)"):
+        data.read_idx(path)
+
+
+def test_fetch_checks_the_checksum_and_caches(tmp_path):
+    import hashlib
+
+    source = tmp_path / "server" / "file.bin"
+    source.parent.mkdir()
+    source.write_bytes(b"some bytes")
+    sha = hashlib.sha256(b"some bytes").hexdigest()
+    cache = tmp_path / "cache"
+    url = source.as_uri()
+    with pytest.raises(ValueError, match=f"SHA-256 mismatch for {url}: expected 0+, got {sha}"):
+        data.fetch(url, "0" * 64, cache)
+    assert list(cache.iterdir()) == []  # nothing kept
+    path = data.fetch(url, sha, cache)
+    assert path == cache / "file.bin" and path.read_bytes() == b"some bytes"
+    source.unlink()
+    assert data.fetch(url, sha, cache) == path  # from the cache: the source is gone
+    path.write_bytes(b"corrupt")
+    with pytest.raises(OSError):  # a bad cached copy is fetched again (and the source is gone)
+        data.fetch(url, sha, cache)
+
+
+def test_mnist_loader_on_generated_files(tmp_path, monkeypatch):
+    import hashlib
+
+    server = tmp_path / "server"
+    server.mkdir()
+    rng = np.random.default_rng(0)
+    images = rng.integers(0, 256, (6, 28, 28), dtype=np.uint8)
+    labels = np.array([5, 0, 4, 1, 9, 2], dtype=np.uint8)
+    files = {}
+    for kind, name, array, code in (
+        ("images", "train-images-idx3-ubyte.gz", images, 0x08),
+        ("labels", "train-labels-idx1-ubyte.gz", labels, 0x08),
+    ):
+        path = _write_idx(server / name, array, code, compress=True)
+        files[kind] = (name, hashlib.sha256(path.read_bytes()).hexdigest())
+    monkeypatch.setitem(data.MNIST_FILES, "train", (files["images"], files["labels"]))
+    monkeypatch.setenv("DLKIT_DATA", str(tmp_path / "cache"))
+    X, y = data.mnist("train", url=server.as_uri())
+    assert X.shape == (6, 784) and X.dtype == np.float32 and y.tolist() == labels.tolist()
+    check_close(X, images.reshape(6, -1) / 255.0, "pixels / 255", rtol=1e-6)
+    assert sorted(p.name for p in (tmp_path / "cache").iterdir()) == sorted(
+        [files["images"][0], files["labels"][0]]
+    )
+    imgs, _ = data.mnist("train", url="file:///nonexistent", return_images=True)  # cached
+    assert imgs.shape == (6, 28, 28)
+    with pytest.raises(OSError, match="could not get MNIST's t10k-images"):
+        data.mnist("test", cache_dir=tmp_path / "empty", url="file:///nonexistent")
+    with pytest.raises(ValueError, match="kind must be one of 'train', 'test'"):
+        data.mnist("validation")

@@ -70,3 +70,57 @@ def test_progress_bar_unit():
     out = io.StringIO()
     train.ProgressBar(2, stream=out, enabled=True, unit="step").update(2)
     assert out.getvalue().startswith("\rstep 2/2 [")
+
+
+def test_legacy_fit_prints_a_bar_and_runs_the_shared_loop(capsys):
+    X, y = data.blobs(30, rng=0)
+    model = layers.build_mlp([2, 4, 2], rng=0)
+    history = train.fit(model, X, losses.one_hot(y, 2), lr=0.1, epochs=3)
+    assert capsys.readouterr().out.endswith(
+        "epoch 3/3 [########################] "
+        + (f"loss {history.loss[-1]:.4f} - accuracy {history.accuracy[-1]:.4f}\n")
+    )
+    assert history.lr == [0.1, 0.1, 0.1]  # plain gradient descent at a fixed rate
+
+
+def test_plain_fit_reports_the_loss_on_all_data_after_each_epoch():
+    X, y = data.moons(50, rng=0)
+    Y = losses.one_hot(y, 2)
+    model = layers.build_mlp([2, 5, 2], rng=1)
+    twin = layers.build_mlp([2, 5, 2], rng=1)
+    history = train.fit(model, X, Y, lr=0.3, epochs=4, progress=False)
+    expected = []
+    for _ in range(4):
+        train.train_step(twin, X, Y, lr=0.3)
+        expected.append(losses.categorical_cross_entropy(Y, twin(X)))
+    assert history.loss == pytest.approx(expected, rel=1e-12)
+    assert history.accuracy[-1] == np.mean(train.predict_classes(twin, X) == y)
+    check = [layer.params[k] for layer in model.layers for k in layer.params]
+    for a, b in zip(
+        check, [layer.params[k] for layer in twin.layers for k in layer.params], strict=True
+    ):
+        np.testing.assert_allclose(a, b, rtol=1e-12)
+
+
+def test_sequential_fit_is_deterministic_and_verbose_2_prints_lines(capsys):
+    X, y = data.spirals(90, rng=0)
+    runs = []
+    for _ in range(2):
+        model = layers.build_mlp([2, 8, 3], rng=0).compile("adam", lr=0.01)
+        runs.append(model.fit(X, y, epochs=3, batch_size=16, rng=5, verbose=2).history)
+    assert runs[0] == runs[1]
+    lines = capsys.readouterr().out.splitlines()
+    assert lines[0].startswith("epoch 1/3 - loss ") and "accuracy" in lines[0] and len(lines) == 6
+
+
+def test_binary_labels_with_a_sigmoid_output():
+    X, y = data.blobs(60, rng=1)
+    model = layers.build_mlp([2, 4, 1], output="sigmoid", rng=0)
+    model.compile("adam", loss="binary_cross_entropy", lr=0.05)
+    history = model.fit(X, y, epochs=30, batch_size=20, verbose=0)
+    assert history.accuracy[-1] >= 0.95 and model.evaluate(X, y)["accuracy"] >= 0.95
+    regression = layers.build_mlp([1, 4, 1], output="identity", rng=0)
+    regression.compile("adam", loss="mse", metrics=[], lr=0.05)
+    Xr, yr = data.study_hours()
+    history = regression.fit(Xr / 10, yr / 100, epochs=50, batch_size=None, verbose=0)
+    assert set(history.history) == {"loss", "lr"} and history.loss[-1] < history.loss[0]

@@ -25,6 +25,7 @@ parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
 parser.add_argument("--threads", type=int, default=1, help="BLAS / torch threads (default 1)")
 parser.add_argument("--epochs", type=int, default=4, help="epochs per library (default 4)")
 parser.add_argument("--samples", type=int, default=60_000)
+parser.add_argument("--rows", action="store_true", help="also print ROW lines for bench/run.py")
 args = parser.parse_args()
 # before NumPy loads: OpenBLAS reads these once
 for var in ("OPENBLAS_NUM_THREADS", "OMP_NUM_THREADS", "MKL_NUM_THREADS"):
@@ -130,10 +131,17 @@ def main() -> None:
             continue
         medians[name] = statistics.median(values[1:])
         print(f"{name}  {medians[name]:6.2f} s/epoch  ({_fmt(values)})")
+        if args.rows:
+            how = f"784-256-128-10, Adam, batch {BATCH}, {args.threads} thread(s), median"
+            print(
+                f"ROW\tepoch on MNIST-sized data: {name.split()[0]}\t{medians[name]:.2f} s\t{how}"
+            )
     if len(medians) == 2:
         ours, theirs = medians.values()
         ratio = ours / theirs
         print(f"ratio dlkit / torch    {ratio:6.2f}  ({'faster' if ratio <= 1 else 'slower'})")
+        if args.rows:
+            print(f"ROW\tepoch time, dlkit / PyTorch CPU\t{ratio:.2f}\tbelow 1: dlkit is faster")
 
 
 def _fmt(times: list[float]) -> str:

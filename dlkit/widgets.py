@@ -853,10 +853,13 @@ class OptimizerPlayground(_Interactive):
         steps = w.IntSlider(
             value=self.steps, min=10, max=self.max_steps, step=10, description="steps"
         )
-        start_x = w.FloatSlider(value=self.start_x, step=0.05, description="start x")
-        start_y = w.FloatSlider(value=self.start_y, step=0.05, description="start y")
-        for control in (lr, beta, steps, start_x, start_y):
+        # number boxes, not sliders: a slider would snap the start to its step (the
+        # saddle's start, 0.001 off the ridge, would become exactly 0 and never leave it)
+        start_x = w.BoundedFloatText(value=self.start_x, step=0.1, description="start x")
+        start_y = w.BoundedFloatText(value=self.start_y, step=0.1, description="start y")
+        for control in (lr, beta, steps):
             control.continuous_update = True
+            control.style.description_width = "initial"
         self._start_sliders = (start_x, start_y)
         self._set_start_ranges()
 

@@ -502,8 +502,8 @@ def test_every_widget_renders_and_responds(lab, browser_page):
         assert images.count() == len(WIDGET_CELLS)
         for i in range(len(WIDGET_CELLS)):
             assert images.nth(i).get_attribute("src"), f"widget {i} shows no image"
-        # neuron, perceptron, mlp, losses, gradients, optimizers
-        assert page.locator(".widget-slider").count() >= 3 + 1 + 2 + 2 + 2 + 5
+        # neuron, perceptron, mlp, losses, gradients, optimizers (lr, beta, steps)
+        assert page.locator(".widget-slider").count() >= 3 + 1 + 2 + 2 + 2 + 3
         boxes = page.evaluate(_FIND_WIDGETS, ["w1", "w2", "b"])
         assert boxes, "no neuron explorer with sliders w1, w2, b"
         box = page.locator(".widget-vbox").nth(boxes[0])

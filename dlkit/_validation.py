@@ -117,6 +117,16 @@ def check_int(value, name: str, *, minimum: int = 0) -> int:
     return int(value)
 
 
+def check_unit_interval(value, name: str, meaning: str) -> float:
+    """A number in [0, 1) such as a decay rate or a drop probability; ``meaning`` says what
+    it is and which values are usual."""
+    if not isinstance(value, numbers.Real) or isinstance(value, bool):
+        raise TypeError(f"{name} must be a real number in [0, 1); got {type(value).__name__}.")
+    if not 0 <= value < 1:
+        raise ValueError(f"{name} must be in [0, 1); got {value}. {meaning}")
+    return float(value)
+
+
 def check_choice(value, name: str, choices: Sequence[str]) -> str:
     if value not in choices:
         options = ", ".join(repr(c) for c in choices)

@@ -60,11 +60,16 @@ with ``threshold_mode="abs"``).
 from __future__ import annotations
 
 import math
-import numbers
 
 import numpy as np
 
-from ._validation import as_float_array, check_int, check_positive, check_rng
+from ._validation import (
+    as_float_array,
+    check_int,
+    check_positive,
+    check_rng,
+    check_unit_interval,
+)
 
 __all__ = [
     "iterate_minibatches",
@@ -94,14 +99,9 @@ __all__ = [
 
 # -- input checks ------------------------------------------------------------------
 def _beta(value, name: str) -> float:
-    if not isinstance(value, numbers.Real) or isinstance(value, bool):
-        raise TypeError(f"{name} must be a real number in [0, 1); got {type(value).__name__}.")
-    if not 0 <= value < 1:
-        raise ValueError(
-            f"{name} must be in [0, 1); got {value}. It is a decay rate: 0.9 keeps about "
-            "the last 10 steps, 0.999 about the last 1000."
-        )
-    return float(value)
+    return check_unit_interval(
+        value, name, "It is a decay rate: 0.9 keeps about the last 10 steps, 0.999 about 1000."
+    )
 
 
 def _arrays(w, g, **state) -> tuple[np.ndarray, ...]:

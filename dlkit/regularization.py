@@ -17,12 +17,11 @@ call them.
 
 from __future__ import annotations
 
-import numbers
 from collections.abc import Mapping
 
 import numpy as np
 
-from ._validation import as_float_array, check_positive, check_rng
+from ._validation import as_float_array, check_positive, check_rng, check_unit_interval
 
 __all__ = [
     "dropout_forward",
@@ -35,14 +34,12 @@ __all__ = [
 
 
 def _p_drop(p_drop) -> float:
-    if not isinstance(p_drop, numbers.Real) or isinstance(p_drop, bool):
-        raise TypeError(f"p_drop must be a real number in [0, 1); got {type(p_drop).__name__}.")
-    if not 0 <= p_drop < 1:
-        raise ValueError(
-            f"p_drop must be in [0, 1): the probability of dropping a unit; got {p_drop}. "
-            "0.5 for hidden layers and 0.2 for inputs are usual; 1 would drop everything."
-        )
-    return float(p_drop)
+    return check_unit_interval(
+        p_drop,
+        "p_drop",
+        "It is the probability of dropping a unit: 0.5 for hidden layers and 0.2 for inputs "
+        "are usual; 1 would drop everything.",
+    )
 
 
 def dropout_forward(A, p_drop: float, rng=None, training: bool = True):

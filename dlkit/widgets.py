@@ -647,6 +647,12 @@ def vanishing_gradients(depth: int = 10, seed: int = 0) -> VanishingGradients:
     return VanishingGradients(depth, seed)
 
 
+def _beta(beta) -> float:
+    from .optim import _beta as check
+
+    return check(beta, "beta")
+
+
 def _make_optimizer(name: str, lr: float, beta: float, params=None):
     """An optimizer by name where ``beta`` is its one decay rate (momentum, RMSProp's
     decay, Adam's beta1); GD and AdaGrad have none."""
@@ -699,9 +705,7 @@ class OptimizerPlayground(_Interactive):
         self.surface = check_choice(surface, "surface", tuple(SURFACES))
         self.optimizer = check_choice(optimizer, "optimizer", self.optimizers)
         self.lr = check_positive(lr, "lr")
-        self.beta = float(beta)
-        if not 0 <= self.beta < 1:
-            raise ValueError(f"beta must be in [0, 1); got {beta}. Try 0.9.")
+        self.beta = _beta(beta)
         self.steps = check_int(steps, "steps", minimum=1)
         if self.steps > self.max_steps:
             raise ValueError(f"steps must be <= {self.max_steps}; got {steps}.")
@@ -951,9 +955,7 @@ class TrainingExplorer(_Interactive):
         self.dataset = check_choice(dataset, "dataset", self.datasets)
         self.optimizer = check_choice(optimizer, "optimizer", self.optimizers)
         self.lr = check_positive(lr, "lr")
-        self.beta = float(beta)
-        if not 0 <= self.beta < 1:
-            raise ValueError(f"beta must be in [0, 1); got {beta}. Try 0.9.")
+        self.beta = _beta(beta)
         self.epochs = check_int(epochs, "epochs", minimum=1)
         self.batch_size = check_choice(batch_size, "batch_size", self.batch_sizes)
         self.hidden = check_int(hidden, "hidden", minimum=1)

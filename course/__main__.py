@@ -1,4 +1,9 @@
-"""Command line of the course tools: ``python -m course {build,grade,check,demo}``."""
+"""Command line of the course tools: ``python -m course <command>``.
+
+build, check, demo; the instructor's grading steps collect, autograde, feedback,
+export (or all at once: grade); grade-one, the per-student step used by the parallel
+workers and by cluster job arrays.
+"""
 
 from __future__ import annotations
 
@@ -32,10 +37,44 @@ def main(argv=None) -> int:
     sub = parser.add_subparsers(dest="command", required=True)
     p_build = sub.add_parser("build", help="source/ -> release/ and solutions/")
     p_build.add_argument("--no-solutions", action="store_true", help="only generate release/")
-    p_grade = sub.add_parser("grade", help="autograde a folder or .zip of submissions")
-    p_grade.add_argument("submissions", type=Path)
-    p_grade.add_argument("--workdir", type=Path, default=ROOT / "grading")
-    p_grade.add_argument("--timeout", type=int, default=None, help="seconds per cell (default 30)")
+    p_grade = sub.add_parser("grade", help="collect + autograde + export, on a fresh workdir")
+    p_grade.add_argument("submissions", type=Path, help="a folder or a .zip of submissions")
+    p_collect = sub.add_parser("collect", help="submissions -> WORKDIR/submitted + manifest")
+    p_collect.add_argument("submissions", type=Path, help="a folder or a .zip of submissions")
+    p_collect.add_argument("--lms", action="store_true", help="top-level files are LMS-named")
+    p_auto = sub.add_parser("autograde", help="grade the collected submissions in parallel")
+    p_auto.add_argument(
+        "--merge-only", action="store_true", help="only merge results/ (graded elsewhere)"
+    )
+    p_fb = sub.add_parser("feedback", help="regenerate feedback HTML from the gradebook")
+    p_export = sub.add_parser(
+        "export", help="WORKDIR/grades.csv, one row per student and assignment"
+    )
+    for p in (p_grade, p_collect, p_auto, p_fb, p_export):
+        p.add_argument("--workdir", type=Path, default=ROOT / "grading")
+    for p in (p_grade, p_collect):
+        p.add_argument("--assignment", action="append", help="grade only this one (repeatable)")
+    for p in (p_grade, p_auto):
+        p.add_argument("--workers", type=int, default=None, help="default: the number of cores")
+        p.add_argument("--timeout", type=int, default=None, help="seconds per cell (default 30)")
+        p.add_argument(
+            "--budget", type=int, default=None, help="seconds per notebook (default 300)"
+        )
+        p.add_argument("--no-feedback", action="store_true", help="skip the feedback HTML")
+    p_one = sub.add_parser("grade-one", help="grade one notebook (the per-student step)")
+    p_one.add_argument("assignment")
+    p_one.add_argument("student")
+    p_one.add_argument("notebook", type=Path, help="the student's notebook (may be missing)")
+    p_one.add_argument("--out", type=Path, required=True, help="folder for result.json etc.")
+    p_one.add_argument(
+        "--workdir",
+        type=Path,
+        default=ROOT / "grading",
+        help="where `collect` put release/ and template/gradebook.db",
+    )
+    p_one.add_argument("--timeout", type=int, default=None)
+    p_one.add_argument("--budget", type=int, default=None)
+    p_one.add_argument("--no-feedback", action="store_true")
     p_check = sub.add_parser("check", help="drift, leaks and metadata")
     p_check.add_argument("--fast", action="store_true", help="skip regenerating solutions/")
     sub.add_parser("demo", help="build, then grade three example submissions")
@@ -55,9 +94,76 @@ def main(argv=None) -> int:
     elif args.command == "grade":
         from .grade import format_table, grade
 
-        rows = grade(args.submissions, args.workdir, cell_timeout=args.timeout)
+        rows = grade(
+            args.submissions,
+            args.workdir,
+            cell_timeout=args.timeout,
+            budget=args.budget,
+            workers=args.workers,
+            feedback=not args.no_feedback,
+            assignments=args.assignment,
+        )
         print(format_table(rows))
         print(f"grades: {args.workdir / 'grades.csv'}, feedback: {args.workdir / 'feedback'}")
+    elif args.command == "collect":
+        from . import grade
+
+        pairs = grade.collect(
+            args.submissions.resolve(),
+            args.workdir,
+            assignments=args.assignment,
+            lms=args.lms or None,
+        )
+        grade.prepare(args.workdir)
+        entries = grade._manifest(args.workdir)
+        print(
+            f"collected {len(pairs)} notebook(s); {len(entries)} row(s) expected "
+            f"(manifest: {args.workdir / grade.MANIFEST})"
+        )
+    elif args.command == "autograde":
+        from . import grade
+
+        grade.autograde(
+            args.workdir,
+            workers=args.workers,
+            cell_timeout=args.timeout,
+            budget=args.budget,
+            feedback=not args.no_feedback,
+            merge_only=args.merge_only,
+        )
+    elif args.command == "feedback":
+        from . import grade
+
+        print(f"feedback regenerated for {grade.feedback(args.workdir)} submission(s)")
+    elif args.command == "export":
+        from .grade import export, format_table
+
+        print(format_table(export(args.workdir)))
+        print(f"grades: {args.workdir / 'grades.csv'}")
+    elif args.command == "grade-one":
+        import json
+
+        from .grade import PROTECTED, install_grader_kernel
+        from .parallel import PortBlock
+        from .worker import grade_one
+
+        workdir = args.workdir.resolve()
+        result = grade_one(
+            args.assignment,
+            args.student,
+            args.notebook if args.notebook.exists() else None,
+            args.out,
+            template_db=workdir / "template" / "gradebook.db",
+            release=workdir / "release",
+            cell_timeout=args.timeout,
+            budget=args.budget,
+            feedback=not args.no_feedback,
+            kernel_name=install_grader_kernel(Path(tempfile.mkdtemp(prefix="dlfs-kernel-"))),
+            deny=(*PROTECTED, workdir),
+            ports=tuple(PortBlock().take(10)),  # no port race with other jobs on this node
+        )
+        print(json.dumps({k: result[k] for k in ("student", "assignment", "score", "status")}))
+        return 0  # a failed submission is a result too (its status says why)
     elif args.command == "demo":
         from .build import build
         from .grade import format_table, grade

@@ -1,17 +1,28 @@
-"""``python -m course grade SUBMISSIONS``: autograde, feedback and a grades CSV.
+"""Instructor grading: collect, autograde (in parallel), feedback, export.
 
-SUBMISSIONS is a folder or a .zip holding one folder per student, with the student's
-notebooks anywhere inside it, named as released (``00_getting_started.ipynb``)::
+One command per step (``python -m course <step> ...``, see the README), and ``grade``
+runs them all::
+
+    collect SUBMISSIONS   folder or .zip -> WORKDIR/submitted/<student>/<assignment>/,
+                          the manifest (who submitted what, who did not), the class
+                          gradebook with the assignments registered, a template copy
+    autograde             every (student, assignment) through N workers
+                          (course/parallel.py -> course/worker.py), then the results
+                          merged into the class gradebook by this process alone
+    feedback              regenerate feedback HTML from the gradebook (autograde already
+                          writes it; use this after manual grading)
+    export                WORKDIR/grades.csv: one row per student and assignment,
+                          with a status saying why a row scored what it did
+
+SUBMISSIONS is a folder holding one folder per student, with the student's notebooks
+anywhere inside it, named as released::
 
     submissions/alice/00_getting_started.ipynb
     submissions/bob/whatever/01_perceptron.ipynb
 
-Every run starts from a fresh working folder (default ``grading/``): submissions are
-copied to ``submitted/``, nbgrader's ``autograde`` runs each one (hidden tests,
-timeouts, restored test cells), ``generate_feedback`` writes HTML without the hidden
-tests to ``feedback/``, and ``grades.csv`` gets one row per student and assignment.
-A submission that kills its kernel is retried once and then scored 0 with the reason,
-and the batch goes on.
+or a .zip of such folders, or a .zip of files named by the LMS with the student first
+(``alice_00_getting_started.ipynb``, ``alice_12345_678_00_getting_started.ipynb``),
+matched with nbgrader's own zip-collection plugin (FileNameCollectorPlugin).
 """
 
 from __future__ import annotations
@@ -22,14 +33,10 @@ import os
 import re
 import shutil
 import sys
-import time
 import warnings
 import zipfile
 from dataclasses import asdict, dataclass
 from pathlib import Path
-
-from nbgrader.api import Gradebook, MissingEntry
-from nbgrader.converters import Autograde, GenerateAssignment, GenerateFeedback
 
 from . import nbg, notebooks
 from .config import ASSIGNMENTS, ROOT
@@ -38,6 +45,9 @@ DEFAULT_WORKDIR = ROOT / "grading"
 GRADER_KERNEL = "dlfs-grader"
 MEMORY_LIMIT = os.environ.get("DLFS_MEMORY_LIMIT", "4G")  # address space of a grading kernel
 CPU_LIMIT = os.environ.get("DLFS_CPU_LIMIT", "900")  # CPU seconds of a grading kernel
+MANIFEST = "manifest.json"
+#: what a grading kernel may not read (besides the workdir and its scratch copies)
+PROTECTED = tuple(ROOT / p for p in ("source", "solutions", "tests", ".git"))
 
 
 @dataclass
@@ -46,7 +56,7 @@ class GradeRow:
     assignment: str
     score: float
     max_score: float
-    status: str  # "graded" or "error: ..."
+    status: str  # "graded", "graded (...)", "error: ..." or "missing: ..."
     notes: str = ""
 
 
@@ -66,86 +76,306 @@ def _unpack(zip_path: Path, dest: Path) -> Path:
     return dest
 
 
-def collect(submissions: Path, workdir: Path, log=print) -> list[tuple[str, str]]:
-    """Copy submissions into ``workdir/submitted/<student>/<assignment>/``; return the pairs."""
+def lms_name_plugin():
+    """nbgrader's FileNameCollectorPlugin, set up for ``<student>_[late_][<digits>_]*<notebook>``.
+
+    The LMS adds its own numbers and, for a re-upload, a suffix (``-1``, `` (2)``):
+    ``alice_00_getting_started.ipynb``, ``smith_jo_48213_99120_01_perceptron-1.ipynb``.
+    """
+    from nbgrader.plugins import FileNameCollectorPlugin
+
+    ids = "|".join(re.escape(a.id) for a in ASSIGNMENTS)
+    return FileNameCollectorPlugin(
+        named_regexp=(
+            rf"^(?P<student_id>.+?)_(?:late_)?(?:\d+_)*"
+            rf"(?P<file_id>(?:{ids}))(?:-\d+| ?\(\d+\))?\.ipynb$"
+        )
+    )
+
+
+def _find(submissions: Path, lms: bool, log) -> tuple[dict, dict]:
+    """{(student, assignment): path} and {student: [ignored files]} of a submissions folder."""
+    known = {a.id: a for a in ASSIGNMENTS}
+    plugin = lms_name_plugin() if lms else None
+    found, extra = {}, {}
+    for path in sorted(p for p in submissions.rglob("*") if p.is_file()):
+        rel = path.relative_to(submissions)
+        if any(part.startswith((".", "__")) for part in rel.parts) or path.name == "timestamp.txt":
+            continue  # .ipynb_checkpoints, __MACOSX, .DS_Store
+        if len(rel.parts) < 2:
+            info = (
+                plugin.collect(path.name)
+                if plugin is not None and path.suffix == ".ipynb"
+                else None
+            )
+            if info is None:
+                if path.suffix == ".ipynb":
+                    log(
+                        f"skipped {rel}: put each student's notebooks in a folder named after the student"
+                    )
+                continue
+            student, assignment = _safe_id(info["student_id"]), known[info["file_id"]]
+        else:
+            student = _safe_id(rel.parts[0])
+            assignment = known.get(path.stem) if path.suffix == ".ipynb" else None
+            if assignment is None:
+                if path.suffix == ".ipynb":
+                    log(f"skipped {rel}: {path.stem!r} is not a notebook of this course")
+                extra.setdefault(student, []).append(str(Path(*rel.parts[1:])))
+                continue
+        if (student, assignment.id) in found:
+            log(f"skipped {rel}: a second copy of {assignment.notebook} for {student}")
+            extra.setdefault(student, []).append(str(rel))
+            continue
+        found[(student, assignment.id)] = path
+    return found, extra
+
+
+def collect(
+    submissions: Path,
+    workdir: Path,
+    log=print,
+    *,
+    assignments: list[str] | None = None,
+    lms: bool | None = None,
+) -> list[tuple[str, str]]:
+    """Copy submissions into ``workdir/submitted/<student>/<assignment>/``; return the pairs found.
+
+    Also writes ``workdir/manifest.json``: every (student, assignment) expected, i.e.
+    every student seen times every assignment graded (``assignments``, default: all
+    that anyone submitted), with the notebook or None, and notes on ignored files.
+    Top-level notebooks are read as LMS file names in a .zip (or with ``lms=True``).
+    """
     submissions = Path(submissions)
+    workdir = Path(workdir)
     if not submissions.exists():
         raise FileNotFoundError(f"no submissions at {submissions}")
-    if submissions.suffix == ".zip":
+    is_zip = submissions.suffix == ".zip"
+    if is_zip:
         submissions = _unpack(submissions, workdir / "incoming")
-    known = {a.id: a for a in ASSIGNMENTS}
-    pairs = []
-    for path in sorted(submissions.rglob("*.ipynb")):
-        rel = path.relative_to(submissions)
-        if any(part.startswith((".", "__")) for part in rel.parts):
-            continue  # .ipynb_checkpoints, __MACOSX
-        if len(rel.parts) < 2:
-            log(f"skipped {rel}: put each student's notebooks in a folder named after the student")
-            continue
-        assignment = known.get(path.stem)
-        if assignment is None:
-            log(f"skipped {rel}: {path.stem!r} is not a notebook of this course")
-            continue
-        student = _safe_id(rel.parts[0])
-        if (student, assignment.id) in pairs:
-            log(f"skipped {rel}: a second copy of {assignment.notebook} for {student}")
-            continue
-        target = workdir / "submitted" / student / assignment.id / assignment.notebook
-        target.parent.mkdir(parents=True, exist_ok=True)
-        shutil.copyfile(path, target)
-        pairs.append((student, assignment.id))
-    return pairs
+    found, extra = _find(submissions, lms if lms is not None else is_zip, log)
+    graded = assignments or sorted({a for _, a in found})
+    students = sorted({s for s, _ in found} | set(extra))
+    entries = []
+    for student in students:
+        for assignment_id in graded:
+            path = found.get((student, assignment_id))
+            target = None
+            if path is not None:
+                target = workdir / "submitted" / student / assignment_id / f"{assignment_id}.ipynb"
+                target.parent.mkdir(parents=True, exist_ok=True)
+                shutil.copyfile(path, target)
+            ignored = extra.get(student, [])
+            notes = (
+                [f"ignored {len(ignored)} other file(s): {', '.join(ignored[:3])}"]
+                if ignored
+                else []
+            )
+            entries.append(
+                {
+                    "student": student,
+                    "assignment": assignment_id,
+                    "notebook": str(target) if target else None,
+                    "notes": notes,
+                }
+            )
+    workdir.mkdir(parents=True, exist_ok=True)
+    (workdir / MANIFEST).write_text(json.dumps(entries, indent=1))
+    return sorted(k for k in found if k[1] in graded)
 
 
 def tampering(submitted: Path, release: Path) -> list[str]:
     """How a submission's test cells differ from the released ones (nbgrader restores them)."""
+    from .worker import _tampering
+
     try:
         sub = notebooks.read(submitted)
-    except Exception as exc:  # unreadable JSON is reported by autograde itself
+    except Exception as exc:  # unreadable JSON is reported by the grader itself
         return [f"unreadable notebook ({type(exc).__name__})"]
-    given = {
-        notebooks.grade_id(c): c.source
-        for c in sub.cells
-        if notebooks.nbgrader_meta(c).get("grade")
+    return _tampering(sub, notebooks.read(release))
+
+
+def _quiet() -> None:
+    # nbgrader's gradebook emits SQLAlchemy "not in session" warnings, and nbformat
+    # complains about cells without ids in old notebooks: neither affects the grades
+    warnings.filterwarnings("ignore", message=".*not in session.*")
+    warnings.filterwarnings("ignore", message=".*missing an id field.*")
+
+
+def _manifest(workdir: Path) -> list[dict]:
+    path = Path(workdir) / MANIFEST
+    if not path.exists():
+        raise FileNotFoundError(f"{path} not found: run `python -m course collect` first")
+    return json.loads(path.read_text())
+
+
+def prepare(workdir: Path, cell_timeout: int | None = None):
+    """Register the manifest's assignments in the class gradebook; copy it as the workers' template."""
+    from nbgrader.converters import GenerateAssignment
+
+    _quiet()
+    workdir = Path(workdir).resolve()
+    cfg = nbg.load_config(workdir=workdir, release=workdir / "release", cell_timeout=cell_timeout)
+    for assignment_id in sorted({e["assignment"] for e in _manifest(workdir)}):
+        # registers the assignment and its test cells (checksums, hidden tests) in the gradebook
+        result = nbg.run(GenerateAssignment, cfg, assignment_id, force=True, create_assignment=True)
+        if not result["success"]:
+            raise RuntimeError(f"could not register {assignment_id}:\n{result.get('error', '')}")
+    (workdir / "template").mkdir(exist_ok=True)
+    shutil.copyfile(workdir / "gradebook.db", workdir / "template" / "gradebook.db")
+    return cfg
+
+
+def task_kwargs(workdir: Path, entry: dict, **options) -> dict:
+    """The arguments of ``course.worker.grade_one`` for one manifest entry."""
+    workdir = Path(workdir).resolve()
+    return {
+        "assignment_id": entry["assignment"],
+        "student": entry["student"],
+        "notebook": entry["notebook"],
+        "out": str(workdir / "results" / entry["student"] / entry["assignment"]),
+        "template_db": str(workdir / "template" / "gradebook.db"),
+        "release": str(workdir / "release"),
+        "deny": tuple(str(p) for p in (*PROTECTED, workdir)),
+        **options,
     }
-    released = {
-        notebooks.grade_id(c): c.source
-        for c in notebooks.read(release).cells
-        if notebooks.nbgrader_meta(c).get("grade")
-        and not notebooks.nbgrader_meta(c).get("solution")
-    }
-    notes = []
-    edited = sorted(k for k in released if k in given and given[k].strip() != released[k].strip())
-    missing = sorted(k for k in released if k not in given)
-    if edited:
-        notes.append(f"{len(edited)} test cell(s) edited, originals graded")
-    if missing:
-        notes.append(f"{len(missing)} test cell(s) deleted, put back and graded")
-    return notes
 
 
-def _notes(autograded: Path, submitted: Path, release: Path) -> list[str]:
-    notes = set(tampering(submitted, release))
-    if autograded.exists():
-        text = autograded.read_text(errors="replace")
-        if "CellTimeoutError" in text:
-            notes.add("a cell hit the time limit")
-        if "[output truncated by the grader" in text or "Output truncated" in text:
-            notes.add("output truncated")
-    return sorted(notes)
+def autograde(
+    workdir: Path = DEFAULT_WORKDIR,
+    *,
+    workers: int | None = None,
+    cell_timeout: int | None = None,
+    budget: int | None = None,
+    feedback: bool = True,
+    merge_only: bool = False,
+    log=print,
+) -> None:
+    """Grade every manifest entry with ``workers`` processes, then merge (single writer)."""
+    from .parallel import run_parallel
+    from .worker import grade_one
+
+    _quiet()
+    workdir = Path(workdir).resolve()
+    if not merge_only:
+        kernel = install_grader_kernel(workdir)
+        options = {
+            "cell_timeout": cell_timeout,
+            "budget": budget,
+            "feedback": feedback,
+            "kernel_name": kernel,
+        }
+        tasks = {}
+        for entry in _manifest(workdir):
+            kwargs = task_kwargs(workdir, entry, **options)
+            if entry["notebook"] is None:
+                grade_one(**kwargs)  # writes the "missing" result at once
+            else:
+                tasks[(entry["student"], entry["assignment"])] = kwargs
+        hard = (budget or 300) + 3 * (cell_timeout or 30) + 120
+        results = run_parallel(tasks, workers=workers, hard_timeout=hard, log=log)
+        for key, result in results.items():
+            out = Path(tasks[key]["out"])
+            if "student" not in result:  # the worker died or failed: record why
+                out.mkdir(parents=True, exist_ok=True)
+                result = {"student": key[0], "assignment": key[1], **result}
+                (out / "result.json").write_text(json.dumps(result))
+    merge(workdir)
 
 
-def _failure_reason(result: dict) -> str:
-    text = f"{result.get('log', '')}\n{result.get('error', '')}"
-    for marker, reason in (
-        ("DeadKernelError", "the kernel died (crash, os._exit or out of memory)"),
-        ("old metadata format", "test cells were duplicated or their metadata edited"),
-        ("CellExecutionError", "the notebook could not be executed"),
-    ):
-        if marker in text:
-            return reason
-    lines = [line for line in text.strip().splitlines() if line.strip()]
-    return lines[-1][:200] if lines else "autograde failed"
+def _results(workdir: Path) -> dict:
+    found = {}
+    for path in sorted((Path(workdir) / "results").glob("*/*/result.json")):
+        result = json.loads(path.read_text())
+        found[(result["student"], result["assignment"])] = (result, path.parent)
+    return found
+
+
+def merge(workdir: Path) -> None:
+    """Write every result into the class gradebook and nbgrader's folders (the one writer)."""
+    from nbgrader.api import Gradebook
+
+    _quiet()
+    workdir = Path(workdir).resolve()
+    cfg = nbg.load_config(workdir=workdir)
+    with Gradebook(cfg.CourseDirectory.db_url, cfg.CourseDirectory.course_id) as gb:
+        for (student, assignment_id), (result, folder) in _results(workdir).items():
+            if not result.get("status", "").startswith("graded"):
+                continue
+            gb.update_or_create_student(student)
+            gb.update_or_create_submission(assignment_id, student)
+            for cell, values in result.get("cells", {}).items():
+                notebook_id, name = cell.split("/", 1)
+                if "auto_comment" in values:
+                    comment = gb.find_comment(name, notebook_id, assignment_id, student)
+                    comment.auto_comment = values["auto_comment"]
+                else:
+                    grade = gb.find_grade(name, notebook_id, assignment_id, student)
+                    grade.auto_score = values["auto_score"]
+                    grade.needs_manual_grade = values["needs_manual_grade"]
+            gb.db.commit()
+            for kind, ext in (("autograded", "ipynb"), ("feedback", "html")):
+                src = folder / f"{assignment_id}.{ext}"
+                if src.exists():
+                    dest = workdir / kind / student / assignment_id / src.name
+                    dest.parent.mkdir(parents=True, exist_ok=True)
+                    shutil.copyfile(src, dest)
+
+
+def feedback(workdir: Path = DEFAULT_WORKDIR, log=print) -> int:
+    """Regenerate the feedback of every graded submission from the class gradebook."""
+    from nbgrader.converters import GenerateFeedback
+
+    _quiet()
+    workdir = Path(workdir).resolve()
+    cfg = nbg.load_config(workdir=workdir, release=workdir / "release")
+    done = 0
+    for (student, assignment_id), (result, _) in _results(workdir).items():
+        if result.get("status", "").startswith("graded"):
+            outcome = nbg.run(GenerateFeedback, cfg, assignment_id, student, force=True)
+            done += bool(outcome["success"])
+            if not outcome["success"]:
+                log(f"  feedback failed for {student} {assignment_id}")
+    return done
+
+
+def export(workdir: Path = DEFAULT_WORKDIR) -> list[GradeRow]:
+    """One row per manifest entry (student x assignment) into ``workdir/grades.csv``."""
+    from nbgrader.api import Gradebook, MissingEntry
+
+    _quiet()
+    workdir = Path(workdir).resolve()
+    cfg = nbg.load_config(workdir=workdir)
+    results = _results(workdir)
+    rows = []
+    with Gradebook(cfg.CourseDirectory.db_url, cfg.CourseDirectory.course_id) as gb:
+        max_scores = {a.name: float(a.max_score) for a in gb.assignments}
+        for entry in _manifest(workdir):
+            key = (entry["student"], entry["assignment"])
+            result = results.get(key, (None, None))[0] or {
+                "status": "error: not graded (run `python -m course autograde`)",
+                "notes": [],
+            }
+            status = result.get("status") or "error: no result"
+            score = 0.0
+            if status.startswith("graded"):
+                try:  # the gradebook, not the worker's file, is what counts (manual grades too)
+                    score = float(gb.find_submission(key[1], key[0]).score)
+                except MissingEntry:
+                    status = "error: result not merged into the gradebook"
+            notes = list(entry.get("notes", [])) + list(result.get("notes", []))
+            rows.append(
+                GradeRow(
+                    key[0],
+                    key[1],
+                    score,
+                    max_scores.get(key[1], 0.0),
+                    status,
+                    "; ".join(dict.fromkeys(notes)),
+                )
+            )
+    write_csv(rows, workdir / "grades.csv")
+    return rows
 
 
 def grade(
@@ -153,52 +383,28 @@ def grade(
     workdir: Path = DEFAULT_WORKDIR,
     *,
     cell_timeout: int | None = None,
+    budget: int | None = None,
+    workers: int | None = None,
     feedback: bool = True,
+    assignments: list[str] | None = None,
     log=print,
 ) -> list[GradeRow]:
-    """Autograde every submission found in ``submissions``; write ``workdir/grades.csv``."""
+    """All the steps on a fresh ``workdir``: collect, autograde, export; return the rows."""
     workdir = Path(workdir).resolve()
     if workdir.exists():
         shutil.rmtree(workdir)
     workdir.mkdir(parents=True)
-    pairs = collect(Path(submissions).resolve(), workdir, log=log)
-    # nbgrader's gradebook emits SQLAlchemy "not in session" warnings, and nbformat
-    # complains about cells without ids in old notebooks: neither affects the grades
-    warnings.filterwarnings("ignore", message=".*not in session.*")
-    warnings.filterwarnings("ignore", message=".*missing an id field.*")
-    cfg = nbg.load_config(workdir=workdir, release=workdir / "release", cell_timeout=cell_timeout)
-    kernel = install_grader_kernel(workdir)
-    if kernel:
-        cfg.Execute.kernel_name = kernel
-    rows: list[GradeRow] = []
-    for assignment_id in sorted({a for _, a in pairs}):
-        # registers the assignment and its test cells (checksums) in the gradebook
-        result = nbg.run(GenerateAssignment, cfg, assignment_id, force=True, create_assignment=True)
-        if not result["success"]:
-            raise RuntimeError(f"could not register {assignment_id}:\n{result.get('error', '')}")
-    for student, assignment_id in pairs:
-        start = time.perf_counter()
-        result = nbg.run(Autograde, cfg, assignment_id, student, force=True, create_student=True)
-        if not result["success"] and "DeadKernelError" not in str(result):
-            result = nbg.run(
-                Autograde, cfg, assignment_id, student, force=True, create_student=True
-            )  # port races
-        autograded = workdir / "autograded" / student / assignment_id / f"{assignment_id}.ipynb"
-        status = "graded" if result["success"] else f"error: {_failure_reason(result)}"
-        if result["success"] and feedback:
-            fb = nbg.run(GenerateFeedback, cfg, assignment_id, student, force=True)
-            if not fb["success"]:
-                status = "graded (feedback failed)"
-        notes = _notes(
-            autograded,
-            workdir / "submitted" / student / assignment_id / f"{assignment_id}.ipynb",
-            workdir / "release" / assignment_id / f"{assignment_id}.ipynb",
-        )
-        rows.append(GradeRow(student, assignment_id, 0.0, 0.0, status, "; ".join(notes)))
-        log(f"  {student:<16} {assignment_id:<22} {status} ({time.perf_counter() - start:.1f} s)")
-    _fill_scores(rows, cfg)
-    write_csv(rows, workdir / "grades.csv")
-    return rows
+    collect(Path(submissions).resolve(), workdir, log=log, assignments=assignments)
+    prepare(workdir, cell_timeout=cell_timeout)
+    autograde(
+        workdir,
+        workers=workers,
+        cell_timeout=cell_timeout,
+        budget=budget,
+        feedback=feedback,
+        log=log,
+    )
+    return export(workdir)
 
 
 def _bytes(size: str) -> int:
@@ -208,25 +414,22 @@ def _bytes(size: str) -> int:
     return int(float(size.rstrip("KMG")) * factor)
 
 
-def install_grader_kernel(workdir: Path) -> str | None:
-    """A kernelspec that runs this Python under ``prlimit`` (memory and CPU caps).
+def install_grader_kernel(workdir: Path) -> str:
+    """A kernelspec for grading: course/kernel_guard.py, under ``prlimit`` where available.
 
-    A submission that allocates many gigabytes then gets a MemoryError in its own
-    cell instead of taking the grading machine down. Returns the kernel name, or
-    None where ``prlimit`` is not available (the notebook's own kernel is used).
+    The guard keeps the instructor's files unreadable and dlkit.checks unpatched
+    (see course/kernel_guard.py); ``prlimit`` caps memory and CPU time, so a
+    submission that allocates many gigabytes gets a MemoryError in its own cell
+    instead of taking the grading machine down. Returns the kernel name.
     """
-    prlimit = shutil.which("prlimit")
-    if prlimit is None:
-        return None
     spec = workdir / "jupyter" / "kernels" / GRADER_KERNEL
     spec.mkdir(parents=True, exist_ok=True)
+    prlimit = shutil.which("prlimit")
+    limits = [prlimit, f"--as={_bytes(MEMORY_LIMIT)}", f"--cpu={int(CPU_LIMIT)}"] if prlimit else []
     argv = [
-        prlimit,
-        f"--as={_bytes(MEMORY_LIMIT)}",
-        f"--cpu={int(CPU_LIMIT)}",
+        *limits,
         sys.executable,
-        "-m",
-        "ipykernel_launcher",
+        str(ROOT / "course" / "kernel_guard.py"),
         "-f",
         "{connection_file}",
     ]
@@ -240,18 +443,6 @@ def install_grader_kernel(workdir: Path) -> str | None:
         p for p in (str(workdir / "jupyter"), os.environ.get("JUPYTER_PATH", "")) if p
     )
     return GRADER_KERNEL
-
-
-def _fill_scores(rows: list[GradeRow], cfg) -> None:
-    with Gradebook(cfg.CourseDirectory.db_url, cfg.CourseDirectory.course_id) as gb:
-        for row in rows:
-            row.max_score = float(gb.find_assignment(row.assignment).max_score)
-            try:
-                submission = gb.find_submission(row.assignment, row.student)
-            except MissingEntry:
-                continue  # failed: keeps 0
-            if row.status.startswith("graded"):
-                row.score = float(submission.score)
 
 
 def write_csv(rows: list[GradeRow], path: Path) -> None:

@@ -25,14 +25,17 @@ from nbgrader.preprocessors import (  # noqa: E402
     AssignLatePenalties,
     CheckCellMetadata,
     ClearHiddenTests,
-    Execute,
     GetGrades,
     IgnorePattern,
     LimitOutput,
     SaveAutoGrades,
 )
 
-from course.preprocessors import LimitOutputBytes  # noqa: E402
+from course.preprocessors import (  # noqa: E402
+    GuardedExecute,
+    LimitOutputBytes,
+    RedactHiddenTests,
+)
 
 c = get_config()  # noqa: F821 - provided by traitlets when nbgrader loads this file
 
@@ -52,6 +55,8 @@ c.Exchange.root = str(ROOT / "grading" / "exchange")
 # --- grading must survive any submission ----------------------------------------------
 # A cell that runs longer than this is interrupted; grading goes on in the same kernel.
 c.Execute.timeout = int(os.environ.get("DLFS_CELL_TIMEOUT", "30"))
+# ... and the whole notebook gets this many seconds; cells left when it is spent score 0.
+c.GuardedExecute.notebook_budget = int(os.environ.get("DLFS_NOTEBOOK_BUDGET", "300"))
 # No per-cell timestamps in executed notebooks: solutions/ must come out the same each build.
 c.Execute.record_timing = False
 # A deleted test cell is put back (and run) instead of silently scoring 0.
@@ -61,7 +66,7 @@ c.LimitOutput.max_lines = 1000
 c.LimitOutput.max_traceback = 100
 c.LimitOutputBytes.max_bytes = 100_000
 c.Autograde.autograde_preprocessors = [
-    Execute,
+    GuardedExecute,  # nbgrader's Execute + the budget, restored dlkit.checks and a canary
     IgnorePattern,
     ClearMetadataPreprocessor,
     LimitOutput,
@@ -70,5 +75,11 @@ c.Autograde.autograde_preprocessors = [
     AssignLatePenalties,
     CheckCellMetadata,
 ]
-# Feedback shows scores and visible tests, never the hidden tests.
-c.GenerateFeedback.preprocessors = [GetGrades, ClearHiddenTests, CSSHTMLHeaderPreprocessor]
+# Feedback shows scores, visible tests and each failed check's message, never the hidden
+# tests: not in the source, and not quoted by a traceback or printed by a submission.
+c.GenerateFeedback.preprocessors = [
+    GetGrades,
+    RedactHiddenTests,
+    ClearHiddenTests,
+    CSSHTMLHeaderPreprocessor,
+]

@@ -2,8 +2,14 @@
 
 from __future__ import annotations
 
-from nbgrader.preprocessors import NbGraderPreprocessor
-from traitlets import Integer
+import json
+import time
+from pathlib import Path
+
+from jupyter_core.utils import run_sync
+from nbformat import NotebookNode
+from nbgrader.preprocessors import Execute, NbGraderPreprocessor
+from traitlets import Integer, Unicode
 
 _NOTE = "\n... [output truncated by the grader: {n:,} more characters]\n"
 
@@ -36,4 +42,180 @@ class LimitOutputBytes(NbGraderPreprocessor):
                     data[mime] = self._cut(data[mime])
             if "traceback" in output:
                 output["traceback"] = [self._cut(line) for line in output["traceback"]]
+        return cell, resources
+
+
+# --- grading a hostile submission -------------------------------------------------------
+
+_RESTORE = (
+    "try:\n"
+    "    print('DLFS_GUARD', __import__('json').dumps("
+    "__import__('_dlfs_guard').restore(get_ipython().user_ns)))\n"
+    "except ImportError:\n"
+    "    pass\n"
+)
+_CANARY = "from dlkit import checks as _dlfs_canary\n_dlfs_canary.check_close(1.0, 2.0, name='grader canary')\n"
+
+
+def _is_test(cell) -> bool:
+    meta = cell.get("metadata", {}).get("nbgrader", {})
+    return bool(meta.get("grade")) and not meta.get("solution")
+
+
+class GuardedExecute(Execute):
+    """nbgrader's Execute with a time budget per notebook and guards around the tests.
+
+    - ``notebook_budget``: seconds for the whole notebook. Each cell gets at most
+      what is left (and at most ``timeout``); once it is spent, the remaining code
+      cells are not run and get an error output, so their tests score 0.
+    - Before each test cell, the grading kernel's ``_dlfs_guard.restore()`` (see
+      course/kernel_guard.py) puts back dlkit, numpy and builtins as they were
+      before the submission ran: a patched ``checks.check_close`` does not survive.
+    - After the last cell, a canary check that must fail is run: if it passes, the
+      kernel itself was tampered with (cells blanked, errors swallowed).
+    - ``report_path``: where a JSON summary of the above is written for the grader.
+    """
+
+    notebook_budget = Integer(
+        0, help="Seconds for the whole notebook (0: no budget, only the per-cell timeout)"
+    ).tag(config=True)
+    report_path = Unicode("", help="Where to write a JSON report of the guards").tag(config=True)
+
+    def preprocess(self, nb, resources=None, km=None):
+        self._deadline = (
+            time.monotonic() + self.notebook_budget if self.notebook_budget > 0 else None
+        )
+        self._report = {"restored": [], "skipped_cells": 0, "canary": "not run"}
+        try:
+            return super().preprocess(nb, resources, km)
+        finally:
+            if self.report_path:
+                Path(self.report_path).write_text(json.dumps(self._report))
+
+    def _left(self) -> float | None:
+        return None if self._deadline is None else self._deadline - time.monotonic()
+
+    def _get_timeout(self, cell):
+        timeout = super()._get_timeout(cell)
+        left = self._left()
+        if left is None:
+            return timeout
+        left = max(1, int(left))
+        return left if timeout is None else min(timeout, left)
+
+    def _hidden(self, code: str, timeout: int = 20) -> dict:
+        """Run code in the kernel without touching the notebook; return status and stdout."""
+        out = []
+
+        def hook(msg):
+            if msg["header"]["msg_type"] == "stream":
+                out.append(msg["content"].get("text", ""))
+
+        try:
+            reply = run_sync(self.kc.execute_interactive)(
+                code, store_history=False, timeout=timeout, output_hook=hook
+            )
+        except Exception as exc:  # timeout or dead kernel: the notebook's own cells report it
+            return {"status": f"failed ({type(exc).__name__})", "stdout": ""}
+        content = reply.get("content", {})
+        return {
+            "status": content.get("status"),
+            "ename": content.get("ename"),
+            "stdout": "".join(out),
+        }
+
+    def preprocess_cell(self, cell, resources, index):
+        left = self._left()
+        if cell.cell_type == "code" and left is not None and left <= 0:
+            cell.outputs = [
+                NotebookNode(
+                    output_type="error",
+                    ename="NotebookTimeBudgetExceeded",
+                    evalue=f"not run: the notebook used up its {self.notebook_budget} s",
+                    traceback=[
+                        f"NotebookTimeBudgetExceeded: not run, the notebook used up its "
+                        f"{self.notebook_budget} s"
+                    ],
+                )
+            ]
+            self._report["skipped_cells"] += 1
+            return cell, resources
+        if cell.cell_type == "code" and _is_test(cell):
+            result = self._hidden(_RESTORE)
+            for line in result["stdout"].splitlines():
+                if line.startswith("DLFS_GUARD "):
+                    for name in json.loads(line.split(" ", 1)[1]):
+                        if name not in self._report["restored"]:
+                            self._report["restored"].append(name)
+        cell, resources = super().preprocess_cell(cell, resources, index)
+        if index == len(self.nb.cells) - 1:
+            self._hidden(_RESTORE)
+            result = self._hidden(_CANARY)
+            self._report["canary"] = (
+                "failed as it must"
+                if result["status"] == "error" and result.get("ename") == "AssertionError"
+                else f"did not fail ({result['status']})"
+            )
+        return cell, resources
+
+
+_REDACTED = "[hidden test code removed by the grader]"
+_MIN_HIDDEN = 16  # shorter lines (")", "else:") say nothing about the hidden tests
+
+
+def hidden_test_lines(nb) -> set[str]:
+    """Stripped lines that occur only inside the hidden-test regions of ``nb``."""
+    hidden, public = set(), set()
+    for cell in nb.cells:
+        inside = False
+        for line in cell.get("source", "").split("\n"):
+            text = line.strip()
+            if text == "### BEGIN HIDDEN TESTS":
+                inside = True
+            elif text == "### END HIDDEN TESTS":
+                inside = False
+            elif len(text) >= _MIN_HIDDEN:
+                (hidden if inside else public).add(text)
+    return hidden - public
+
+
+class RedactHiddenTests(NbGraderPreprocessor):
+    """Remove hidden-test code from outputs before ClearHiddenTests removes it from the source.
+
+    A failing hidden test's traceback quotes the test's lines, and a submission can
+    print its caller's source (``inspect.stack()``). In cells holding hidden tests, an
+    error keeps only ``ename: evalue`` (which test failed and the check's message);
+    in every cell, an output line quoting a hidden-test line is replaced.
+    """
+
+    def preprocess(self, nb, resources):
+        self._lines = hidden_test_lines(nb)
+        return super().preprocess(nb, resources)
+
+    def _scrub(self, text):
+        joined = "".join(text) if isinstance(text, list) else text
+        if not self._lines:
+            return joined
+        out = []
+        for line in joined.split("\n"):
+            out.append(_REDACTED if any(h in line for h in self._lines) else line)
+        return "\n".join(out)
+
+    def preprocess_cell(self, cell, resources, index):
+        has_hidden = "### BEGIN HIDDEN TESTS" in cell.get("source", "")
+        for output in cell.get("outputs", []):
+            if output.get("output_type") == "error":
+                output["evalue"] = self._scrub(output.get("evalue", ""))
+                if has_hidden:
+                    output["traceback"] = [f"{output.get('ename', 'Error')}: {output['evalue']}"]
+                else:
+                    output["traceback"] = [
+                        self._scrub(line) for line in output.get("traceback", [])
+                    ]
+            if "text" in output:
+                output["text"] = self._scrub(output["text"])
+            data = output.get("data", {})
+            for mime in ("text/plain", "text/html", "text/markdown", "text/latex"):
+                if mime in data:
+                    data[mime] = self._scrub(data[mime])
         return cell, resources

@@ -1,9 +1,12 @@
 """The autograder, through nbgrader itself: fair to good work, robust to bad work.
 
-One batch of submissions is graded once (module fixture): the example class
-(full marks, empty, half right) plus submissions that loop forever, kill their
-kernel, print megabytes, delete or edit test cells. The batch must finish, and each
-row must get the score it deserves.
+One batch of submissions is graded once (module fixture), in parallel: the example
+class (full marks, empty, half right, every assignment) plus every hostile and
+broken submission of tests/fixtures/submissions.py (loops, crashes, exits, syntax
+errors, megabytes of output, edited/deleted/duplicated/renamed cells, stripped
+metadata, broken JSON, no notebook, stray files, reading the hidden tests, patching
+dlkit.checks, blanking cells). The batch must finish, each row must get the score
+and status it deserves, and the honest students' scores must equal a clean run.
 """
 
 import csv
@@ -12,15 +15,16 @@ import re
 import shutil
 
 import pytest
+from fixtures.submissions import BROKEN, FIRST, exercise_points, hostile, write_hostile
 
 from course import notebooks
-from course.__main__ import write_examples
+from course.__main__ import EXAMPLE_STUDENTS, write_examples
 from course.check import _regions
 from course.config import ASSIGNMENTS
 from course.grade import format_table, grade, solved_release
 
 pytestmark = [pytest.mark.slow, pytest.mark.xdist_group("autograde")]
-FIRST = ASSIGNMENTS[0]
+CELL_TIMEOUT, BUDGET = 4, 20
 
 
 def _edit(source_of):
@@ -38,12 +42,7 @@ def _first_answer(cell):
     return notebooks.grade_id(cell) == names[0]
 
 
-HOSTILE = {
-    "loops_forever": lambda c: "while True:\n    pass" if _first_answer(c) else None,
-    "kills_kernel": lambda c: "import os\nos._exit(1)" if _first_answer(c) else None,
-    "eats_memory": lambda c: (
-        "import numpy as np\nhog = np.ones(6 * 2**30 // 8)" if _first_answer(c) else None
-    ),
+OUTPUT_AND_TESTS = {
     "prints_megabytes": lambda c: (
         c.source + "\nprint('x' * 20_000_000)\nfor i in range(5000):\n    print(i)"
         if _first_answer(c)
@@ -65,7 +64,7 @@ HOSTILE = {
 @pytest.fixture(scope="module")
 def graded(tmp_path_factory):
     subs = write_examples(tmp_path_factory.mktemp("submissions"))
-    for student, edit in HOSTILE.items():
+    for student, edit in OUTPUT_AND_TESTS.items():
         notebooks.write(_edit(edit), subs / student / FIRST.notebook)
     nb = solved_release(FIRST.id, "all")
     nb.cells = [
@@ -74,13 +73,31 @@ def graded(tmp_path_factory):
         if not notebooks.nbgrader_meta(c).get("grade") or notebooks.nbgrader_meta(c).get("solution")
     ]
     notebooks.write(nb, subs / "deletes_tests" / FIRST.notebook)
-    (subs / "stray.ipynb").write_text("{}")  # no student folder: skipped, not fatal
-    (subs / "corrupt_json" / FIRST.notebook).parent.mkdir(parents=True)
-    (subs / "corrupt_json" / FIRST.notebook).write_text('{"cells": [')  # a truncated upload
+    write_hostile(subs)
     workdir = tmp_path_factory.mktemp("grading")
-    rows = grade(subs, workdir, cell_timeout=4, log=lambda *_: None)
+    rows = grade(
+        subs, workdir, cell_timeout=CELL_TIMEOUT, budget=BUDGET, workers=2, log=lambda *_: None
+    )
     print(format_table(rows))
     return {(r.student, r.assignment): r for r in rows}, workdir
+
+
+@pytest.fixture(scope="module")
+def clean(tmp_path_factory):
+    """The example class alone, one worker: what the honest students must score."""
+    subs = tmp_path_factory.mktemp("clean")
+    write_examples(subs)
+    rows = grade(
+        subs,
+        tmp_path_factory.mktemp("clean_grading"),
+        cell_timeout=CELL_TIMEOUT,
+        budget=BUDGET,
+        workers=1,
+        feedback=False,
+        assignments=[FIRST.id],
+        log=lambda *_: None,
+    )
+    return {r.student: r.score for r in rows}
 
 
 def test_example_class(graded):
@@ -94,35 +111,43 @@ def test_example_class(graded):
         assert 0 < half.score < half.max_score
 
 
-def test_infinite_loop_is_interrupted_and_the_rest_graded(graded):
-    row = graded[0][("loops_forever", FIRST.id)]
-    assert row.status == "graded" and "time limit" in row.notes
-    first_points = list(notebooks.exercises(notebooks.read(FIRST.path("source"))).values())[
-        0
-    ].points
-    assert row.score == FIRST.points - first_points
+def test_hostile_batch_leaves_honest_students_alone(graded, clean):
+    rows, _ = graded
+    assert {s: rows[(s, FIRST.id)].score for s in EXAMPLE_STUDENTS} == clean
 
 
-def test_memory_hog_hits_the_limit_in_its_own_cell(graded):
-    row = graded[0][("eats_memory", FIRST.id)]
-    if shutil.which("prlimit") is None:
+@pytest.mark.parametrize("student", list(hostile()))
+def test_hostile_submission_gets_a_row_with_a_status(graded, student):
+    if student == "eats_memory" and shutil.which("prlimit") is None:
         pytest.skip("prlimit not available: kernels run without a memory cap")
-    first_points = list(notebooks.exercises(notebooks.read(FIRST.path("source"))).values())[
-        0
-    ].points
-    assert row.status == "graded" and row.score == FIRST.points - first_points
+    _, status, score, note = hostile()[student]
+    row = graded[0][(student, FIRST.id)]
+    assert row.status.startswith(status), row
+    assert note in row.notes, row
+    if score == "same as wrong_answers":
+        score = graded[0][("wrong_answers", FIRST.id)].score
+        assert score == FIRST.points - exercise_points("standardize") - exercise_points(
+            "linear_predict"
+        )
+    if score is not None:
+        assert row.score == score, row
 
 
-def test_dead_kernel_scores_zero_without_stopping_the_batch(graded):
-    row = graded[0][("kills_kernel", FIRST.id)]
-    assert row.score == 0 and row.status.startswith("error: the kernel died")
-    assert graded[0][("ada_full_marks", FIRST.id)].score == FIRST.points  # graded after it
+@pytest.mark.parametrize("student", list(BROKEN))
+def test_broken_files_get_a_row_with_a_status(graded, student):
+    status, score, note = BROKEN[student]
+    row = graded[0][(student, FIRST.id)]
+    assert row.status.startswith(status) and row.score == score and note in row.notes, row
 
 
-def test_unreadable_notebook_scores_zero_with_a_reason(graded):
-    row = graded[0][("corrupt_json", FIRST.id)]
-    assert row.score == 0 and row.status.startswith("error:")
-    assert "unreadable notebook" in row.notes
+def test_every_student_and_assignment_has_a_row(graded):
+    rows, workdir = graded
+    students = {s for s, _ in rows}
+    assert {(s, a.id) for s in students for a in ASSIGNMENTS} == set(rows)
+    with open(workdir / "grades.csv") as f:
+        table = list(csv.DictReader(f))
+    assert len(table) == len(rows) and all(r["status"] for r in table)
+    assert rows[("kills_kernel", ASSIGNMENTS[1].id)].status.startswith("missing:")
 
 
 def test_megabytes_of_output_are_truncated(graded):
@@ -150,21 +175,35 @@ def _code_lines(nb, kind):
     return {line for line in lines if len(line) > 30 and not line.startswith(("#", '"""'))}
 
 
-def test_csv_and_feedback_without_hidden_tests(graded):
+def _leaks(page: str, source) -> list[str]:
+    text = html.unescape(re.sub(r"<[^>]+>", "", page))
+    hidden, visible = _code_lines(source, "hidden"), _code_lines(source, "visible")
+    assert hidden - visible and visible
+    public_text = "\n".join(visible)  # a hidden line that is part of a public one is no leak
+    return sorted(line for line in hidden - visible if line not in public_text and line in text)
+
+
+def test_feedback_without_hidden_tests(graded):
     rows, workdir = graded
-    with open(workdir / "grades.csv") as f:
-        table = list(csv.DictReader(f))
-    assert len(table) == len(rows)
-    assert {"student", "assignment", "score", "max_score", "status", "notes"} <= set(table[0])
     for a in ASSIGNMENTS:
         page = (workdir / "feedback" / "ada_full_marks" / a.id / f"{a.id}.html").read_text()
         text = html.unescape(re.sub(r"<[^>]+>", "", page))
-        source = notebooks.read(a.path("source"))
-        hidden, visible = _code_lines(source, "hidden"), _code_lines(source, "visible")
-        assert hidden - visible and visible
+        visible = _code_lines(notebooks.read(a.path("source")), "visible")
         assert any(line in text for line in visible), "the search cannot see code in the feedback"
-        public_text = "\n".join(visible)  # a hidden line that is part of a public one is no leak
-        leaked = sorted(
-            line for line in hidden - visible if line not in public_text and line in text
-        )
-        assert not leaked, f"hidden test lines in the feedback: {leaked[:3]}"
+    pages = sorted((workdir / "feedback").rglob("*.html"))
+    assert len(pages) >= len([r for r in rows.values() if r.status.startswith("graded")])
+    for page in pages:
+        assignment = page.parent.name
+        source = notebooks.read(next(a for a in ASSIGNMENTS if a.id == assignment).path("source"))
+        leaked = _leaks(page.read_text(), source)
+        assert not leaked, f"hidden test lines in {page}: {leaked[:3]}"
+
+
+def test_feedback_names_the_failed_check_and_its_message(graded):
+    _, workdir = graded
+    page = (workdir / "feedback" / "ben_empty" / FIRST.id / f"{FIRST.id}.html").read_text()
+    assert "NotImplementedError" in page
+    page = (workdir / "feedback" / "wrong_answers" / FIRST.id / f"{FIRST.id}.html").read_text()
+    text = html.unescape(re.sub(r"<[^>]+>", "", page))
+    assert "standardize_hidden" in text or "AssertionError" in text
+    assert "AssertionError: " in text  # the check's message, without the hidden code

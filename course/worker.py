@@ -1,0 +1,229 @@
+"""Grade one student's notebook for one assignment, in a scratch course of its own.
+
+``grade_one`` is the unit of work of every grading path: the parallel driver's
+workers call it in-process, and ``python -m course grade-one`` runs it as a command
+(a cluster job array runs that command once per student). It never writes to the
+class gradebook: it works on a private copy of the template gradebook (the
+assignment registered, no students) and leaves in ``out``
+
+    result.json                 score, per-cell points, status and notes
+    <assignment>.ipynb          the autograded notebook (all outputs, for the instructor)
+    <assignment>.html           the feedback (no hidden tests)
+
+The single writer (``course.grade.merge``) later copies these into the class
+gradebook and the workdir. A worker may pass its own kernel ports (see
+course/parallel.py) so that no two kernels on the machine ever race for one.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+import tempfile
+import time
+import warnings
+from pathlib import Path
+
+from nbgrader.api import Gradebook
+from nbgrader.converters import Autograde, GenerateFeedback
+
+from . import nbg, notebooks
+from .repair import repair
+
+RESULT = "result.json"
+PORT_NAMES = ("shell_port", "iopub_port", "stdin_port", "control_port", "hb_port")
+_ERRORS = (
+    ("DeadKernelError", "the kernel died (crash, os._exit or out of memory)"),
+    ("old metadata format", "graded cells were duplicated or their metadata edited"),
+    ("Kernel died before replying", "the kernel could not start"),
+    ("kernel_info", "the kernel could not start"),
+    ("CellExecutionError", "the notebook could not be executed"),
+)
+
+
+def failure_reason(text: str) -> str:
+    for marker, reason in _ERRORS:
+        if marker in text:
+            return reason
+    lines = [line for line in text.strip().splitlines() if line.strip()]
+    return lines[-1][:200] if lines else "autograde failed"
+
+
+def _tampering(sub, release) -> list[str]:
+    """How a submission's test cells differ from the released ones (the originals are graded)."""
+    given = {
+        notebooks.grade_id(c): c.source
+        for c in sub.cells
+        if notebooks.nbgrader_meta(c).get("grade")
+    }
+    released = {
+        notebooks.grade_id(c): c.source
+        for c in release.cells
+        if notebooks.nbgrader_meta(c).get("grade")
+        and not notebooks.nbgrader_meta(c).get("solution")
+    }
+    edited = sorted(k for k in released if k in given and given[k].strip() != released[k].strip())
+    missing = sorted(k for k in released if k not in given)
+    notes = []
+    if edited:
+        notes.append(f"{len(edited)} test cell(s) edited, originals graded")
+    if missing:
+        notes.append(f"{len(missing)} test cell(s) deleted, put back and graded")
+    return notes
+
+
+def _output_notes(autograded: Path, guard: dict) -> list[str]:
+    notes = []
+    if autograded.exists():
+        text = autograded.read_text(errors="replace")
+        if "CellTimeoutError" in text:
+            notes.append("a cell hit the time limit")
+        if "NotebookTimeBudgetExceeded" in text:
+            notes.append("the notebook's time budget ran out, later cells not run")
+        if "[output truncated by the grader" in text or "Output truncated" in text:
+            notes.append("output truncated")
+        if "blocked by the grader" in text:
+            notes.append("tried to read protected files or start processes (blocked)")
+    checks_patched = [n for n in guard.get("restored", []) if n.startswith(("dlkit", "checks"))]
+    others = [n for n in guard.get("restored", []) if n not in checks_patched]
+    if checks_patched:
+        notes.append(
+            f"patched dlkit ({', '.join(checks_patched[:3])}): originals restored for the tests"
+        )
+    if others:
+        notes.append(f"patched {', '.join(others[:3])}: restored for the tests")
+    return notes
+
+
+def _scores(db_url: str, assignment_id: str, student: str) -> dict:
+    with Gradebook(db_url) as gb:
+        submission = gb.find_submission(assignment_id, student)
+        cells = {}
+        for nb in submission.notebooks:
+            for grade in nb.grades:
+                cells[f"{nb.name}/{grade.name}"] = {
+                    "auto_score": grade.auto_score,
+                    "needs_manual_grade": grade.needs_manual_grade,
+                }
+            for comment in nb.comments:
+                cells[f"{nb.name}/{comment.name}"] = {"auto_comment": comment.auto_comment}
+        return {
+            "score": float(submission.score),
+            "max_score": float(submission.max_score),
+            "cells": cells,
+        }
+
+
+def grade_one(
+    assignment_id: str,
+    student: str,
+    notebook: Path | None,
+    out: Path,
+    *,
+    template_db: Path,
+    release: Path,
+    cell_timeout: int | None = None,
+    budget: int | None = None,
+    feedback: bool = True,
+    kernel_name: str | None = None,
+    ports: tuple[int, ...] | None = None,
+    deny: tuple[Path, ...] = (),
+    scratch_root: Path | None = None,
+) -> dict:
+    """Autograde ``notebook`` as ``student``'s ``assignment_id``; write and return result.json."""
+    start = time.perf_counter()
+    # nbgrader's gradebook warns about SQLAlchemy sessions; nothing a grade depends on
+    warnings.filterwarnings("ignore", message=".*not in session.*")
+    out = Path(out)
+    out.mkdir(parents=True, exist_ok=True)
+    for old in (RESULT, f"{assignment_id}.ipynb", f"{assignment_id}.html"):
+        (out / old).unlink(missing_ok=True)
+    result = {
+        "student": student,
+        "assignment": assignment_id,
+        "score": 0.0,
+        "max_score": None,
+        "status": "",
+        "notes": [],
+        "cells": {},
+    }
+    release_nb_path = Path(release) / assignment_id / f"{assignment_id}.ipynb"
+    try:
+        release_nb = notebooks.read(release_nb_path)
+    except Exception as exc:
+        return _finish(result, out, f"error: no release notebook ({exc})", start)
+    if notebook is None or not Path(notebook).exists():
+        return _finish(result, out, f"missing: no {assignment_id}.ipynb submitted", start)
+    try:
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")
+            nb = notebooks.read(Path(notebook))
+        if not isinstance(nb.get("cells"), list):
+            raise ValueError("no list of cells")
+    except Exception as exc:
+        result["notes"].append(f"unreadable notebook ({type(exc).__name__})")
+        return _finish(result, out, "error: not a valid notebook file (broken JSON)", start)
+    repaired = repair(nb, release_nb)
+    result["notes"] += _tampering(nb, release_nb) + repaired
+
+    scratch = Path(tempfile.mkdtemp(prefix=f"dlfs-{student}-", dir=scratch_root))
+    try:
+        target = scratch / "submitted" / student / assignment_id / f"{assignment_id}.ipynb"
+        notebooks.write(nb, target)
+        shutil.copyfile(template_db, scratch / "gradebook.db")
+        cfg = nbg.load_config(workdir=scratch, release=release, cell_timeout=cell_timeout)
+        if budget is not None:
+            cfg.GuardedExecute.notebook_budget = int(budget)
+        cfg.GuardedExecute.report_path = str(scratch / "guard.json")
+        if kernel_name:
+            cfg.Execute.kernel_name = kernel_name
+        deny_paths = [*map(str, deny), str(scratch)]
+        outcome = None
+        for attempt in range(2):  # a kernel that failed to start gets a second chance
+            if ports:
+                for name, port in zip(
+                    PORT_NAMES, ports[attempt * 5 : attempt * 5 + 5], strict=False
+                ):
+                    setattr(cfg.KernelManager, name, port)
+            with nbg.env(DLFS_GUARD_DENY=os.pathsep.join(deny_paths)):
+                outcome = nbg.run(
+                    Autograde, cfg, assignment_id, student, force=True, create_student=True
+                )
+            text = f"{outcome.get('log', '')}\n{outcome.get('error', '')}"
+            if outcome["success"] or "DeadKernelError" in text:
+                break
+        text = f"{outcome.get('log', '')}\n{outcome.get('error', '')}"
+        autograded = scratch / "autograded" / student / assignment_id / f"{assignment_id}.ipynb"
+        guard = {}
+        if (scratch / "guard.json").exists():
+            guard = json.loads((scratch / "guard.json").read_text())
+        result["notes"] += _output_notes(autograded, guard)
+        if not outcome["success"] or not autograded.exists():
+            return _finish(result, out, f"error: {failure_reason(text)}", start)
+        result.update(_scores(cfg.CourseDirectory.db_url, assignment_id, student))
+        status = "graded"
+        if guard.get("canary", "").startswith("did not fail"):
+            result["notes"].append("a check that must fail passed: the kernel was tampered with")
+            result["score"] = 0.0
+            status = "error: tampering detected (checks forced to pass), scored 0; review by hand"
+        shutil.copyfile(autograded, out / f"{assignment_id}.ipynb")
+        if feedback:
+            fb = nbg.run(GenerateFeedback, cfg, assignment_id, student, force=True)
+            html = scratch / "feedback" / student / assignment_id / f"{assignment_id}.html"
+            if fb["success"] and html.exists():
+                shutil.copyfile(html, out / f"{assignment_id}.html")
+            elif status == "graded":
+                status = "graded (feedback failed)"
+        return _finish(result, out, status, start)
+    finally:
+        shutil.rmtree(scratch, ignore_errors=True)
+
+
+def _finish(result: dict, out: Path, status: str, start: float) -> dict:
+    result["status"] = status
+    result["seconds"] = round(time.perf_counter() - start, 2)
+    tmp = out / (RESULT + ".tmp")
+    tmp.write_text(json.dumps(result, indent=1))
+    tmp.replace(out / RESULT)  # a reader never sees half a result
+    return result

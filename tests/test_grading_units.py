@@ -1,0 +1,166 @@
+"""The grading machinery without kernels: repair, LMS names, ports, the guard, redaction."""
+
+import copy
+import importlib.util
+import json
+import zipfile
+
+import nbformat
+import pytest
+
+from course import notebooks
+from course.config import ASSIGNMENTS, ROOT
+from course.grade import _manifest, collect, lms_name_plugin
+from course.parallel import PortBlock
+from course.preprocessors import RedactHiddenTests, hidden_test_lines
+from course.repair import repair
+
+FIRST = ASSIGNMENTS[0]
+
+
+def _release():
+    return notebooks.read(FIRST.path("release"))
+
+
+def _meta(nb):
+    return [dict(notebooks.nbgrader_meta(c)) for c in nb.cells]
+
+
+def test_repair_leaves_a_clean_submission_alone():
+    nb = _release()
+    before = _meta(nb)
+    assert repair(nb, _release()) == [] and _meta(nb) == before
+
+
+def test_repair_duplicates_renames_and_stripped_metadata():
+    release = _release()
+    dup = _release()
+    dup.cells.insert(
+        5, copy.deepcopy(next(c for c in dup.cells if notebooks.grade_id(c) == "accuracy"))
+    )
+    assert repair(dup, release) == ["1 duplicated graded cell(s) ungraded"]
+    ids = [notebooks.grade_id(c) for c in dup.cells if notebooks.grade_id(c)]
+    assert len(ids) == len(set(ids))
+
+    renamed = _release()
+    for cell in renamed.cells:
+        meta = notebooks.nbgrader_meta(cell)
+        if meta.get("grade"):
+            meta["grade_id"] += "_x"
+            meta["points"] = 99
+    assert "renamed cell(s) matched back" in repair(renamed, release)[0]
+    assert _meta(renamed) == _meta(release)
+
+    stripped = _release()
+    for cell in stripped.cells:
+        cell.metadata.pop("nbgrader", None)
+    repair(stripped, release)
+    assert _meta(stripped) == _meta(release)
+
+
+def test_repair_finds_an_answer_cell_by_the_function_it_defines():
+    release = _release()
+    nb = _release()
+    answer = next(c for c in nb.cells if notebooks.grade_id(c) == "standardize")
+    answer.metadata.pop("nbgrader")
+    answer.source = "import numpy as np\n\ndef standardize(X):\n    return X"
+    assert repair(nb, release) == ["1 cell(s) without metadata matched back"]
+    assert notebooks.grade_id(answer) == "standardize"
+
+
+@pytest.mark.parametrize(
+    "name, student",
+    [
+        (f"alice_{FIRST.id}.ipynb", "alice"),
+        (f"smith_jo_48213_99120_{FIRST.id}.ipynb", "smith_jo"),
+        (f"bob_late_123_{FIRST.id}-1.ipynb", "bob"),
+        (f"carol_{FIRST.id} (2).ipynb", "carol"),
+    ],
+)
+def test_lms_file_names(name, student):
+    info = lms_name_plugin().collect(name)
+    assert info["student_id"] == student and info["file_id"] == FIRST.id
+
+
+def test_lms_zip_manifest_has_missing_and_stray(tmp_path):
+    archive = tmp_path / "lms.zip"
+    other = ASSIGNMENTS[1]
+    with zipfile.ZipFile(archive, "w") as zf:
+        zf.writestr(f"alice_1_{FIRST.notebook}", "{}")
+        zf.writestr(f"alice_1_{other.notebook}", "{}")
+        zf.writestr(f"bob_2_{FIRST.notebook}", "{}")
+        zf.writestr("bob/readme.txt", "hi")
+    work = tmp_path / "work"
+    pairs = collect(archive, work, log=lambda *_: None)
+    assert pairs == [("alice", FIRST.id), ("alice", other.id), ("bob", FIRST.id)]
+    entries = {(e["student"], e["assignment"]): e for e in _manifest(work)}
+    assert entries[("bob", other.id)]["notebook"] is None  # a row for the missing notebook
+    assert entries[("bob", FIRST.id)]["notes"] == ["ignored 1 other file(s): readme.txt"]
+
+
+def test_port_blocks_are_exclusive_and_disjoint():
+    a, b = PortBlock(), PortBlock()
+    assert a.slot != b.slot and not set(a.ports) & set(b.ports)
+    taken = a.take(10)
+    assert len(set(taken)) == 10 and set(taken) <= set(a.ports)
+
+
+def _guard():
+    spec = importlib.util.spec_from_file_location(
+        "kernel_guard", ROOT / "course" / "kernel_guard.py"
+    )
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+def test_guard_hook_blocks_protected_files_and_processes(tmp_path):
+    guard = _guard()
+    secret, own = tmp_path / "course", tmp_path / "course" / "autograded" / "me"
+    own.mkdir(parents=True)
+    (secret / "gradebook.db").write_text("hidden")
+    (own / "mine.txt").write_text("mine")
+    (tmp_path / "elsewhere").mkdir()
+    link = tmp_path / "elsewhere" / "copy.db"
+    link.hardlink_to(secret / "gradebook.db")
+    roots = (str(secret.resolve()),)
+    hook, armed = guard._make_hook(roots, guard._inodes(roots), str(own.resolve()) + "/", 0)
+    hook("open", (str(own / "mine.txt"), "r", 0))  # its own folder: allowed
+    for path in (secret / "gradebook.db", own / ".." / ".." / "gradebook.db", link, "/proc/1/mem"):
+        with pytest.raises(PermissionError, match="blocked by the grader"):
+            hook("open", (str(path), "r", 0))
+    hook("subprocess.Popen", ("cat",))  # not armed yet: the kernel is starting
+    armed[0] = True
+    with pytest.raises(PermissionError):
+        hook("subprocess.Popen", ("cat",))
+
+
+def test_guard_restore_puts_back_patched_checks():
+    guard = _guard()
+    saved = guard._snapshot()
+    restore = guard._make_restore(saved)
+    from dlkit import checks
+
+    original = checks.check_close
+    checks.check_close = lambda *a, **k: None
+    try:
+        assert "dlkit.checks.check_close" in restore()
+    finally:
+        checks.check_close = original
+    assert checks.check_close is original and restore() == []
+
+
+def test_redaction_keeps_the_message_and_drops_hidden_code():
+    source = notebooks.read(FIRST.path("source"))
+    hidden = sorted(hidden_test_lines(source), key=len)[-1]
+    cell = next(c for c in source.cells if "### BEGIN HIDDEN TESTS" in c.source)
+    cell.outputs = [
+        nbformat.v4.new_output("stream", name="stdout", text=f"stolen:\n{hidden}\nok\n"),
+        nbformat.v4.new_output(
+            "error", ename="AssertionError", evalue="shape: expected (3,)", traceback=[hidden]
+        ),
+    ]
+    nb, _ = RedactHiddenTests().preprocess(source, {})
+    text = json.dumps(nb)
+    assert hidden not in json.dumps([c.outputs for c in nb.cells if c.cell_type == "code"])
+    assert "stolen:" in text and "AssertionError: shape: expected (3,)" in text

@@ -25,19 +25,9 @@ import sys
 import types
 
 DENY_ENV = "DLFS_GUARD_DENY"
-_WATCHED = (
-    "activations",
-    "checks",
-    "data",
-    "gradcheck",
-    "init",
-    "layers",
-    "losses",
-    "metrics",
-    "optim",
-    "perceptron",
-    "train",
-)
+# every dlkit module is snapshotted except the drawing ones: they import matplotlib and
+# ipywidgets (slow at kernel start), and no check runs through them
+_UNWATCHED = ("plot", "widgets")
 _BLOCKED_EVENTS = frozenset(
     {
         "subprocess.Popen",
@@ -135,7 +125,7 @@ def _snapshot():
     import dlkit
 
     modules = {"dlkit": dlkit, "numpy": numpy}
-    for name in _WATCHED:
+    for name in (n for n in dlkit.__all__ if n not in _UNWATCHED):
         try:
             modules[f"dlkit.{name}"] = __import__(f"dlkit.{name}", fromlist=["_"])
         except Exception:  # a module that cannot load fails in the notebook, not here

@@ -13,7 +13,9 @@
 * :func:`mnist`: MNIST (60,000 + 10,000 images, 28x28), downloaded on first use into
   a cache (``$DLKIT_DATA`` or ``~/.cache/dlkit``) and checked against SHA-256 sums;
   :func:`read_idx` parses the IDX files (gzip or raw).
-* :func:`train_val_split` (notebook 06) and :func:`standardize`.
+* :func:`train_val_split` (notebook 06), :func:`standardize`, and the pair
+  :func:`fit_standardizer` / :func:`apply_standardizer` that scales new data with the
+  training data's statistics (notebook 07).
 """
 
 from __future__ import annotations
@@ -47,6 +49,8 @@ __all__ = [
     "study_hours",
     "DATASETS",
     "standardize",
+    "fit_standardizer",
+    "apply_standardizer",
     "train_val_split",
     "digits",
     "DIGITS_SHA256",
@@ -284,6 +288,59 @@ def standardize(X) -> np.ndarray:
     Z = (X - X.mean(axis=0)) / std
     Z[:, constant] = 0.0
     return Z
+
+
+def fit_standardizer(X) -> tuple[np.ndarray, np.ndarray]:
+    """Column means and standard deviations of (training) data, for :func:`apply_standardizer`.
+
+    A constant column (the digits' always-blank border pixels) gets a standard
+    deviation of 1 instead of 0, so that it becomes zeros rather than NaN.
+
+    Parameters
+    ----------
+    X : array_like of shape (n_samples, n_features)
+
+    Returns
+    -------
+    mean, std : ndarrays of shape (n_features,)
+    """
+    X = as_2d(X, "X")
+    if X.shape[0] == 0:
+        raise ValueError("X has no rows: the statistics need at least one sample.")
+    constant = np.ptp(X, axis=0) == 0
+    return X.mean(axis=0), np.where(constant, 1.0, X.std(axis=0))
+
+
+def apply_standardizer(X, mean, std) -> np.ndarray:
+    """``(X - mean) / std`` with statistics from :func:`fit_standardizer` (a new array).
+
+    Use the *training* data's ``mean`` and ``std`` for the validation and test data
+    too: statistics computed from the test set would leak it into the model.
+
+    Parameters
+    ----------
+    X : array_like of shape (n_samples, n_features)
+    mean, std : array_like of shape (n_features,)
+
+    Returns
+    -------
+    ndarray of shape (n_samples, n_features)
+    """
+    X = as_2d(X, "X")
+    mean = np.asarray(mean, dtype=float)
+    std = np.asarray(std, dtype=float)
+    for name, stat in (("mean", mean), ("std", std)):
+        if stat.shape != (X.shape[1],):
+            raise ValueError(
+                f"{name} has shape {stat.shape} but X has {X.shape[1]} features; pass the "
+                f"({X.shape[1]},) array returned by fit_standardizer on data with the same columns."
+            )
+    if np.any(std <= 0) or not np.all(np.isfinite(std)):
+        raise ValueError(
+            "std must be positive and finite in every column; fit_standardizer replaces the "
+            "zero spread of a constant column by 1."
+        )
+    return (X - mean) / std
 
 
 # ------------------------------------------------------------------ splitting

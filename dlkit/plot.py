@@ -30,6 +30,8 @@ __all__ = [
     "draw_computational_graph",
     "plot_surface",
     "plot_trajectories",
+    "plot_confusion_matrix",
+    "plot_image_grid",
 ]
 
 #: width, height in inches of a single-panel figure
@@ -515,3 +517,81 @@ def draw_computational_graph(values: Mapping[str, float] | None = None, ax=None)
     ax.set_ylim(0, 1)
     ax.set_axis_off()
     return ax
+
+
+def plot_confusion_matrix(cm, ax=None, *, labels: Sequence | None = None, title: str = ""):
+    """A confusion matrix as a heat map with the counts written in the cells.
+
+    Rows are true classes, columns predicted ones (as :func:`dlkit.metrics.confusion_matrix`
+    returns them); the colour is the fraction of each row, so small classes show too.
+    """
+    cm = np.asarray(cm)
+    if cm.ndim != 2 or cm.shape[0] != cm.shape[1]:
+        raise ValueError(
+            f"cm must be a square (n_classes, n_classes) matrix; got shape {cm.shape}. "
+            "Use dlkit.metrics.confusion_matrix(y_true, y_pred, n_classes)."
+        )
+    n = cm.shape[0]
+    labels = list(range(n)) if labels is None else list(labels)
+    if len(labels) != n:
+        raise ValueError(f"labels has {len(labels)} entries for {n} classes.")
+    ax = new_figure(scale=1.0)[1] if ax is None else ax
+    rows = cm.sum(axis=1, keepdims=True)
+    share = np.divide(cm, rows, out=np.zeros(cm.shape, dtype=float), where=rows > 0)
+    ax.imshow(share, cmap="Blues", vmin=0, vmax=1)
+    for i in range(n):
+        for j in range(n):
+            if cm[i, j]:
+                ax.text(
+                    j, i, f"{cm[i, j]:g}", ha="center", va="center", fontsize="small",
+                    color="white" if share[i, j] > 0.5 else "black",
+                )  # fmt: skip
+    ax.set_xticks(range(n), labels)
+    ax.set_yticks(range(n), labels)
+    ax.set_xlabel("predicted class")
+    ax.set_ylabel("true class")
+    if title:
+        ax.set_title(title, fontsize="medium")
+    return ax
+
+
+def plot_image_grid(
+    images, titles: Sequence[str] | None = None, *, ncols: int = 10, cmap: str = "gray_r",
+    size: float = 0.9,
+):  # fmt: skip
+    """Small images in a grid, each with an optional title; returns the Figure.
+
+    ``images`` is an array of shape (n, height, width), or (n, height*width) for square
+    images such as the digits' 64 pixels.
+    """
+    import matplotlib.pyplot as plt
+
+    images = np.asarray(images, dtype=float)
+    if images.ndim == 2:
+        side = int(round(np.sqrt(images.shape[1])))
+        if side * side != images.shape[1]:
+            raise ValueError(
+                f"images of {images.shape[1]} pixels are not square; pass an array of shape "
+                "(n, height, width)."
+            )
+        images = images.reshape(-1, side, side)
+    if images.ndim != 3 or images.shape[0] == 0:
+        raise ValueError(
+            f"images must have shape (n, height, width) with n >= 1; got {images.shape}."
+        )
+    if titles is not None and len(titles) != images.shape[0]:
+        raise ValueError(f"titles has {len(titles)} entries for {images.shape[0]} images.")
+    n = images.shape[0]
+    ncols = max(1, min(int(ncols), n))
+    nrows = -(-n // ncols)
+    fig, axes = plt.subplots(
+        nrows, ncols, figsize=(size * ncols, (size + (0.3 if titles else 0)) * nrows),
+        squeeze=False, layout="constrained",
+    )  # fmt: skip
+    for k, ax in enumerate(axes.ravel()):
+        ax.set_axis_off()
+        if k < n:
+            ax.imshow(images[k], cmap=cmap, interpolation="nearest")
+            if titles is not None:
+                ax.set_title(str(titles[k]), fontsize="small")
+    return fig

@@ -39,6 +39,8 @@ __all__ = [
     "optimizer_playground",
     "TrainingExplorer",
     "training_explorer",
+    "RegularizationExplorer",
+    "regularization_explorer",
 ]
 
 _DISABLING_ENV = ("NBGRADER_EXECUTION", "CI", "DLKIT_NO_WIDGETS")
@@ -1127,3 +1129,236 @@ def training_explorer(
 ) -> TrainingExplorer:
     """Train a small network with a chosen optimizer, learning rate and momentum."""
     return TrainingExplorer(dataset, optimizer, lr, beta, epochs, batch_size)
+
+
+class RegularizationExplorer(_Interactive):
+    """Over-fit a small noisy data set, then tame it with dropout, L2 and a smaller network.
+
+    A ``2 -> hidden -> hidden -> 2`` ReLU network (dlkit's :class:`~dlkit.layers.Sequential`,
+    Adam, full batch) learns from only ``n_train`` noisy "moons" points and is judged
+    on ``n_val`` fresh ones. Left: training and validation cross-entropy per epoch
+    (the data loss, without the L2 term, both measured in evaluation mode), with the
+    best validation epoch marked. Right: the decision regions with the training
+    points (large) over the validation points (small). A big network without
+    regularisation draws islands around single noisy points and its validation loss
+    turns upward; dropout, L2 or fewer units smooth the boundary.
+    """
+
+    l2_values = (0.0, 1e-4, 3e-4, 1e-3, 3e-3, 0.01, 0.03, 0.1)
+    hidden_sizes = (2, 4, 8, 16, 32, 64, 128, 256)
+
+    def __init__(
+        self,
+        dropout: float = 0.0,
+        l2: float = 0.0,
+        hidden: int = 64,
+        epochs: int = 300,
+        seed: int = 0,
+        *,
+        n_train: int = 30,
+        n_val: int = 400,
+        noise: float = 0.2,
+        lr: float = 0.003,
+    ):
+        from .regularization import _p_drop
+
+        super().__init__(ncols=2)
+        self.dropout = _p_drop(dropout)
+        self.l2 = check_positive(l2, "l2", allow_zero=True)
+        self.hidden = check_int(hidden, "hidden", minimum=1)
+        self.epochs = check_int(epochs, "epochs", minimum=1)
+        self.seed = check_int(seed, "seed", minimum=0)
+        self.n_train = check_int(n_train, "n_train", minimum=2)
+        self.n_val = check_int(n_val, "n_val", minimum=2)
+        self.noise = check_positive(noise, "noise", allow_zero=True)
+        self.lr = check_positive(lr, "lr")
+        self.controls = []
+        self._progress = None
+        self._built = False
+        self._live = False
+        self.on_epoch = None  # called as on_epoch(epoch, history) while training
+
+    def data(self):
+        """``X_train, y_train, X_val, y_val``: the same noisy points for every setting."""
+        from .data import moons
+
+        X, y = moons(self.n_train + self.n_val, noise=self.noise, rng=self.seed)
+        return X[: self.n_train], y[: self.n_train], X[self.n_train :], y[self.n_train :]
+
+    def model(self):
+        """The network for the current settings (not yet trained)."""
+        from .layers import Dense, Dropout, ReLU, Sequential, Softmax
+
+        rng = np.random.default_rng(self.seed)
+        h, p, l2 = self.hidden, self.dropout, self.l2
+        return Sequential(
+            Dense(2, h, rng=rng, l2=l2), ReLU(), Dropout(p, rng=rng),
+            Dense(h, h, rng=rng, l2=l2), ReLU(), Dropout(p, rng=rng),
+            Dense(h, 2, rng=rng, l2=l2), Softmax(),
+        ).compile(optimizer="adam", lr=self.lr)  # fmt: skip
+
+    def train(self) -> dict:
+        """One run: per-epoch data losses, the best validation epoch, the trained model."""
+        from .callbacks import Callback
+        from .losses import categorical_cross_entropy, one_hot
+
+        X, y, Xv, yv = self.data()
+        Y, Yv = one_hot(y, 2), one_hot(yv, 2)
+        history = {"training": [], "validation": []}
+        owner = self
+
+        class Curves(Callback):
+            def on_epoch_end(self, epoch, logs):
+                history["training"].append(
+                    float(categorical_cross_entropy(Y, self.model.predict(X)))
+                )
+                history["validation"].append(
+                    float(categorical_cross_entropy(Yv, self.model.predict(Xv)))
+                )
+                if owner.on_epoch is not None:
+                    owner.on_epoch(epoch + 1, history)
+
+        model = self.model()
+        with np.errstate(all="ignore"):
+            model.fit(
+                X, y, epochs=self.epochs, batch_size=None, callbacks=[Curves()],
+                rng=self.seed, verbose=0,
+            )  # fmt: skip
+        val = np.asarray(history["validation"])
+        accuracy = float(np.mean(model.predict(Xv).argmax(axis=1) == yv))
+        return {
+            "history": history,
+            "model": model,
+            "best_epoch": int(np.nanargmin(val)) + 1,
+            "accuracy": accuracy,
+        }
+
+    def _build(self) -> None:
+        left, right = self.axes
+        (self._train_line,) = left.plot([], [], lw=2, color=plot.CLASS_COLORS[1], label="training")
+        (self._val_line,) = left.plot(
+            [], [], lw=2, ls="--", color=plot.CLASS_COLORS[0], label="validation"
+        )
+        self._best = left.axvline(0, color="0.5", lw=1, ls=":", label="best validation")
+        left.set_xlabel("epoch")
+        left.set_ylabel("cross-entropy (data loss)")
+        left.legend(fontsize="small", loc="upper right")
+        left.set_title("placeholder\n", fontsize="medium")
+        right.set_title("placeholder", fontsize="medium")
+        self._freeze_layout()
+        self._built = True
+
+    def _show_curves(self, history, title) -> None:
+        left = self.axes[0]
+        epochs = np.arange(1, len(history["training"]) + 1)
+        self._train_line.set_data(epochs, history["training"])
+        self._val_line.set_data(epochs, history["validation"])
+        left.set_xlim(0, self.epochs)
+        values = [v for v in history["training"] + history["validation"] if np.isfinite(v)]
+        left.set_ylim(0, min(max(values, default=1.0), 2.0) * 1.05 + 1e-3)
+        left.set_title(title, fontsize="medium")
+
+    def settings(self) -> str:
+        return f"hidden {self.hidden}, dropout {self.dropout:.2f}, L2 λ={self.l2:g}"
+
+    def draw(self) -> dict:
+        if not self._built:
+            self._build()
+        if self._live:
+
+            def on_epoch(epoch, history):
+                self._progress.value = epoch
+                if epoch % 100 == 0 and epoch < self.epochs:
+                    self._show_curves(history, f"training... epoch {epoch}/{self.epochs}\n")
+                    self._render(self._canvas())
+                    self._image.value = self._png()
+
+            self.on_epoch = on_epoch
+            self._progress.max = self.epochs
+        try:
+            run = self.train()
+        finally:
+            self.on_epoch = None
+        history, best = run["history"], run["best_epoch"]
+        gap = history["validation"][-1] - history["training"][-1]
+        self._show_curves(
+            history,
+            f"{self.settings()}\nfinal: training {history['training'][-1]:.3f}, validation "
+            f"{history['validation'][-1]:.3f} (gap {gap:+.3f}); best epoch {best}",
+        )
+        self._best.set_xdata([best, best])
+        right = self.axes[1]
+        right.clear()
+        X, y, Xv, yv = self.data()
+        model = run["model"]
+        with np.errstate(all="ignore"):
+            plot.plot_decision_boundary(
+                lambda G: np.nan_to_num(model.predict(G)), np.vstack([X, Xv]), None, right,
+                resolution=70,
+            )  # fmt: skip
+        right.scatter(
+            Xv[:, 0], Xv[:, 1], s=5, alpha=0.35, lw=0,
+            c=[plot.CLASS_COLORS[k] for k in yv],
+        )  # fmt: skip
+        plot.plot_data(X, y, ax=right, s=40)
+        right.set_title(
+            f"{self.n_train} training points (large); validation accuracy {run['accuracy']:.0%}",
+            fontsize="medium",
+        )
+        return {
+            "history": history,
+            "best_epoch": best,
+            "gap": float(gap),
+            "accuracy": run["accuracy"],
+        }
+
+    def refresh(self, change=None) -> None:
+        """Retrain and redraw, with a progress bar while training."""
+        self._live = self._image is not None and self._progress is not None
+        try:
+            super().refresh(change)
+        finally:
+            self._live = False
+
+    def _controls(self) -> list:
+        import ipywidgets as w
+
+        dropout = w.FloatSlider(
+            value=self.dropout, min=0, max=0.8, step=0.05, description="dropout p",
+            continuous_update=False,
+        )  # fmt: skip
+        l2_options = sorted({*self.l2_values, self.l2})
+        l2 = w.SelectionSlider(
+            options=[(f"{v:g}", v) for v in l2_options], value=self.l2, description="L2 λ",
+            continuous_update=False,
+        )  # fmt: skip
+        hidden_options = sorted({*self.hidden_sizes, self.hidden})
+        hidden = w.SelectionSlider(
+            options=hidden_options, value=self.hidden, description="hidden units",
+            continuous_update=False,
+        )  # fmt: skip
+        epochs = w.IntSlider(
+            value=self.epochs, min=50, max=600, step=50, description="epochs",
+            continuous_update=False,
+        )  # fmt: skip
+        self._progress = w.IntProgress(value=0, min=0, max=self.epochs, description="training")
+        for control, attr in (
+            (dropout, "dropout"),
+            (l2, "l2"),
+            (hidden, "hidden"),
+            (epochs, "epochs"),
+        ):
+            _bind(self, control, attr)
+        self.controls = [dropout, l2, hidden, epochs, self._progress]
+        return self.controls
+
+
+def regularization_explorer(
+    dropout: float = 0.0,
+    l2: float = 0.0,
+    hidden: int = 64,
+    epochs: int = 300,
+    seed: int = 0,
+) -> RegularizationExplorer:
+    """Train vs validation curves on a small noisy set, with dropout, L2 and size sliders."""
+    return RegularizationExplorer(dropout, l2, hidden, epochs, seed)

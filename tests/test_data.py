@@ -253,3 +253,48 @@ def test_mnist_loader_on_generated_files(tmp_path, monkeypatch):
         data.mnist("test", cache_dir=tmp_path / "empty", url="file:///nonexistent")
     with pytest.raises(ValueError, match="kind must be one of 'train', 'test'"):
         data.mnist("validation")
+
+
+def test_standardizer_uses_training_statistics_and_survives_constant_columns():
+    X, _ = data.digits()
+    train, test = X[:1000], X[1000:]
+    mean, std = data.fit_standardizer(train)
+    assert mean.shape == std.shape == (64,) and np.all(std > 0)
+    constant = np.ptp(train, axis=0) == 0
+    assert constant.any() and np.all(std[constant] == 1.0)  # the blank border pixels
+    Z = data.apply_standardizer(train, mean, std)
+    check_close(Z.mean(axis=0), np.zeros(64), atol=1e-12, name="training means")
+    check_close(Z[:, ~constant].std(axis=0), np.ones((~constant).sum()), atol=1e-12)
+    # new data is scaled with the training statistics, not its own
+    Zt = data.apply_standardizer(test, mean, std)
+    check_close(Zt, (test - mean) / std)
+    assert not np.allclose(Zt.mean(axis=0)[~constant], 0)
+    assert not np.shares_memory(Zt, test)
+    # one row at a time works too (statistics of a single row would be meaningless)
+    check_close(data.apply_standardizer(test[:1], mean, std), Zt[:1])
+
+
+def test_standardizer_rejects_mismatched_statistics():
+    X = np.ones((5, 3))
+    with pytest.raises(ValueError, match=r"mean has shape \(2,\) but X has 3 features"):
+        data.apply_standardizer(X, np.zeros(2), np.ones(3))
+    with pytest.raises(ValueError, match="std must be positive"):
+        data.apply_standardizer(X, np.zeros(3), np.zeros(3))
+    with pytest.raises(ValueError, match="at least one sample"):
+        data.fit_standardizer(np.ones((0, 3)))
+
+
+def test_confusion_matrix():
+    cm = metrics.confusion_matrix([0, 1, 2, 2, 2], [0, 2, 2, 2, 1], n_classes=4)
+    assert cm.dtype == np.int64 and cm.shape == (4, 4)
+    assert cm.tolist() == [[1, 0, 0, 0], [0, 0, 1, 0], [0, 1, 2, 0], [0, 0, 0, 0]]
+    assert metrics.confusion_matrix([1, 0], [1.0, 0.0]).tolist() == [[1, 0], [0, 1]]
+    rng = np.random.default_rng(3)
+    t, p = rng.integers(0, 10, 500), rng.integers(0, 10, 500)
+    cm = metrics.confusion_matrix(t, p, 10)
+    assert cm.sum() == 500 and np.trace(cm) == np.sum(t == p)
+    assert np.array_equal(cm.sum(axis=1), np.bincount(t, minlength=10))
+    with pytest.raises(ValueError, match=r"argmax\(axis=1\)"):
+        metrics.confusion_matrix([0, 1], [0.2, 0.9])
+    with pytest.raises(ValueError, match=r"labels outside 0..2"):
+        metrics.confusion_matrix([0, 3], [0, 1], n_classes=3)

@@ -83,3 +83,20 @@ def test_computational_graph_shows_values_and_local_derivatives():
     texts = [t.get_text() for t in ax.texts]
     assert "0.415" in texts and "0.1082" in texts
     assert r"$\sigma'(z_1)$" in texts and "$a_2 - T$" in texts
+
+
+def test_confusion_matrix_and_image_grid():
+    from dlkit import metrics
+
+    cm = metrics.confusion_matrix([0, 1, 1, 2], [0, 1, 2, 2], 3)
+    ax = plot.plot_confusion_matrix(cm, labels="abc", title="test")
+    assert [t.get_text() for t in ax.texts] == ["1", "1", "1", "1"]
+    assert ax.get_xlabel() == "predicted class" and ax.get_title() == "test"
+    with pytest.raises(ValueError, match="square"):
+        plot.plot_confusion_matrix(np.ones((2, 3)))
+    X, y = data.digits()
+    fig = plot.plot_image_grid(X[:12], [str(v) for v in y[:12]], ncols=5)
+    assert len(fig.axes) == 15 and sum(bool(a.images) for a in fig.axes) == 12
+    with pytest.raises(ValueError, match="not square"):
+        plot.plot_image_grid(np.ones((2, 10)))
+    plt.close("all")

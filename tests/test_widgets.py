@@ -198,3 +198,33 @@ def test_training_explorer_stops_when_the_loss_blows_up(monkeypatch):
     monkeypatch.setattr("dlkit.losses.categorical_cross_entropy", lambda Y, P: np.inf)
     out = te.draw()
     assert out["diverged"] == 1 and out["history"]["training"] == []
+
+
+def test_regularization_explorer_shows_overfitting_and_its_cures():
+    ex = widgets.regularization_explorer()
+    _ = ex.widget
+    dropout, l2, hidden, epochs, progress = ex.controls
+    plain = ex.draw()
+    # without regularisation the validation loss turns upward well before the end
+    val = plain["history"]["validation"]
+    assert len(val) == 300 and plain["best_epoch"] < 150 and val[-1] > 1.5 * min(val)
+    before = ex._image.value
+    l2.value = 0.01  # slider move: retrain with weight decay, redraw
+    assert ex.l2 == 0.01 and progress.value == 300 and ex._image.value != before
+    decayed = ex.draw()
+    assert decayed["history"]["validation"][-1] < val[-1] and decayed["gap"] < plain["gap"]
+    l2.value = 0.0
+    dropout.value = 0.3
+    dropped = ex.draw()
+    assert dropped["history"]["validation"][-1] < val[-1]
+    hidden.value = 8
+    assert ex.hidden == 8 and ex.model().n_params == 2 * 8 + 8 + 8 * 8 + 8 + 8 * 2 + 2
+
+
+def test_regularization_explorer_rejects_bad_settings():
+    with pytest.raises(ValueError, match="p_drop|dropout"):
+        widgets.regularization_explorer(dropout=1.0)
+    with pytest.raises(ValueError, match="l2"):
+        widgets.regularization_explorer(l2=-0.1)
+    with pytest.raises(ValueError, match="hidden"):
+        widgets.regularization_explorer(hidden=0)

@@ -78,10 +78,13 @@ def check_metadata(nb, assignment: Assignment) -> list[str]:
     except ValueError as exc:
         return [*problems, str(exc)]
     for name, ex in exercises.items():
-        if not re.fullmatch(r"[a-z_][a-z0-9_]*", name):
-            problems.append(f"solution cell {name!r} must be named after the function it defines")
-        if f"def {name}(" not in ex.solution.source:
-            problems.append(f"solution cell {name!r} does not define {name}()")
+        # a function (snake_case) or a class (CamelCase, e.g. EarlyStopping in 06)
+        if not re.fullmatch(r"[a-z_][a-z0-9_]*|[A-Z][A-Za-z0-9]*", name):
+            problems.append(
+                f"solution cell {name!r} must be named after the function or class it defines"
+            )
+        if not re.search(rf"^(def {name}\(|class {name}\b)", ex.solution.source, flags=re.M):
+            problems.append(f"solution cell {name!r} does not define {name}")
         if not ex.tests:
             problems.append(f"exercise {name!r} has no test cells")
         for cell in ex.tests:

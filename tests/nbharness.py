@@ -7,6 +7,7 @@ alternative correct solution can be tried (see tests/test_mutants.py).
 Mutant catalogues live in ``tests/mutants/<assignment>.py``: each function is named
 ``<exercise>__<what_is_wrong>`` and its docstring says which mistake it stands for.
 Functions named ``<exercise>__ok_<variant>`` are *correct* alternatives that must pass.
+An exercise that asks for a class is mutated the same way, with classes.
 
 Command line (prints a report, exits 1 when something is not caught)::
 
@@ -130,19 +131,21 @@ def load_variants(assignment_id: str) -> list[Variant]:
     path = MUTANT_DIR / f"{assignment_id}.py"
     spec = importlib.util.spec_from_file_location(f"mutants_{assignment_id}", path)
     module = importlib.util.module_from_spec(spec)
+    sys.modules[spec.name] = module  # inspect.getsource(<class>) looks the module up there
     spec.loader.exec_module(module)
     variants = []
     for name, func in vars(module).items():
         if (
-            not inspect.isfunction(func)
+            not (inspect.isfunction(func) or inspect.isclass(func))
             or "__" not in name.strip("_")
             or func.__module__ != module.__name__
         ):
             continue
         exercise, variant = name.split("__", 1)
         source = inspect.getsource(func)
+        # a function exercise or a class exercise (EarlyStopping in 06)
         source = re.sub(
-            rf"^def {re.escape(name)}\(", f"def {exercise}(", source, count=1, flags=re.M
+            rf"^(def|class) {re.escape(name)}\b", rf"\1 {exercise}", source, count=1, flags=re.M
         )
         variants.append(
             Variant(

@@ -103,6 +103,7 @@ def main() -> int:
     parser.add_argument("--workers", type=int, default=default_workers())
     parser.add_argument("--feedback", action="store_true", help="also time feedback (ours only)")
     parser.add_argument("--skip-baseline", action="store_true")
+    parser.add_argument("--rows", action="store_true", help="also print ROW lines for bench/run.py")
     args = parser.parse_args()
 
     with tempfile.TemporaryDirectory(prefix="dlfs-bench-") as tmp:
@@ -123,8 +124,25 @@ def main() -> int:
             f"{args.n / t_par:5.2f} submissions/s"
         )
         print(f"load average {os.getloadavg()[0]:.1f} at the end (other processes share the cores)")
+        from fixtures.submissions import FIRST
+
+        how = f"{args.n} submissions of {FIRST.id}"
+        if args.rows:
+            if not args.skip_baseline:
+                print(
+                    f"ROW\tautograde throughput: plain nbgrader (sequential)\t"
+                    f"{args.n / t_seq:.2f} submissions/s\t{how}, {t_seq:.0f} s"
+                )
+            print(
+                f"ROW\tautograde throughput: course grader, {args.workers} workers\t"
+                f"{args.n / t_par:.2f} submissions/s\t{how}, {t_par:.0f} s"
+            )
         if not args.skip_baseline:
             print(f"speed-up: {t_seq / t_par:.2f}x")
+            if args.rows:
+                print(
+                    f"ROW\tautograde speed-up over plain nbgrader\t{t_seq / t_par:.2f}x\tsame scores"
+                )
             differ = sorted(s for s in students if seq.get(s) != par.get(s))
             print(
                 "same score for every submission" if not differ else f"scores differ: {differ[:5]}"

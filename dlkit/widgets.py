@@ -927,7 +927,108 @@ def optimizer_playground(
     return OptimizerPlayground(surface, optimizer, lr, beta, steps, compare, start)
 
 
-class TrainingExplorer(_Interactive):
+class _TrainingView(_Interactive):
+    """Shared by the widgets that train a network per setting: loss curves on the left
+    (training solid, validation dashed), a progress bar that moves while a run trains,
+    and the curves so far redrawn every ``redraw_every`` epochs.
+
+    Subclasses define ``train()`` (calling ``self.on_epoch(epoch, history)`` after each
+    epoch when it is set), ``epochs``, ``ylabel``, ``ylim_cap`` and the right panel.
+    """
+
+    ylabel = "cross-entropy loss"
+    ylim_cap = 3.0  # the loss axis stops here, so a bad start does not flatten the rest
+    redraw_every = 10
+
+    def __init__(self):
+        super().__init__(ncols=2)
+        self.controls = []
+        self._progress = None
+        self._built = False
+        self._live = False  # True while refresh() redraws the widget
+        self.on_epoch = None  # called as on_epoch(epoch, history) while training
+
+    def _build(self) -> None:
+        left, right = self.axes
+        (self._train_line,) = left.plot([], [], lw=2, color=plot.CLASS_COLORS[1], label="training")
+        (self._val_line,) = left.plot(
+            [], [], lw=2, ls="--", color=plot.CLASS_COLORS[0], label="validation"
+        )
+        self._build_extra(left)
+        left.set_xlabel("epoch")
+        left.set_ylabel(self.ylabel)
+        left.legend(fontsize="small", loc="upper right")
+        left.set_title("placeholder\n", fontsize="medium")
+        right.set_title("placeholder", fontsize="medium")
+        self._freeze_layout()
+        self._built = True
+
+    def _build_extra(self, ax) -> None:
+        """More artists on the curves' axes (before the legend is drawn)."""
+
+    def _show_curves(self, history, title) -> None:
+        left = self.axes[0]
+        epochs = np.arange(1, len(history["training"]) + 1)
+        self._train_line.set_data(epochs, history["training"])
+        self._val_line.set_data(epochs, history["validation"])
+        left.set_xlim(0, self.epochs)
+        values = [v for v in history["training"] + history["validation"] if np.isfinite(v)]
+        left.set_ylim(0, min(max(values, default=1.0), self.ylim_cap) * 1.05 + 1e-3)
+        left.set_title(title, fontsize="medium")
+
+    def _train_with_progress(self) -> dict:
+        """``self.train()``, moving the progress bar (and redrawing) when the widget is live."""
+        if not self._built:
+            self._build()
+        if self._live:
+
+            def on_epoch(epoch, history):
+                self._progress.value = epoch
+                if epoch % self.redraw_every == 0 and epoch < self.epochs:
+                    self._show_curves(history, f"training... epoch {epoch}/{self.epochs}\n")
+                    self._render(self._canvas())
+                    self._image.value = self._png()
+
+            self.on_epoch = on_epoch
+            self._progress.max = self.epochs
+        try:
+            return self.train()
+        finally:
+            self.on_epoch = None
+
+    def _draw_regions(self, predict, resolution: int):
+        """Decision regions of ``predict`` over all the data, on a cleared right panel."""
+        right = self.axes[1]
+        right.clear()
+        X, y, Xv, yv = self.data()
+        with np.errstate(all="ignore"):
+            plot.plot_decision_boundary(
+                lambda G: np.nan_to_num(predict(G)), np.vstack([X, Xv]), None, right,
+                resolution=resolution,
+            )  # fmt: skip
+        return right, (X, y, Xv, yv)
+
+    def _epoch_controls(self, lo: int, hi: int, step: int) -> tuple:
+        """The epochs slider and the progress bar (kept as ``self._progress``)."""
+        import ipywidgets as w
+
+        epochs = w.IntSlider(
+            value=self.epochs, min=lo, max=hi, step=step, description="epochs",
+            continuous_update=False,
+        )  # fmt: skip
+        self._progress = w.IntProgress(value=0, min=0, max=self.epochs, description="training")
+        return epochs, self._progress
+
+    def refresh(self, change=None) -> None:
+        """Retrain and redraw, showing progress (and the curves so far) while training."""
+        self._live = self._image is not None and self._progress is not None
+        try:
+            super().refresh(change)
+        finally:
+            self._live = False
+
+
+class TrainingExplorer(_TrainingView):
     """Train a small network with the chosen optimizer and watch its loss curves.
 
     A ``2 -> 16 -> 16 -> 2`` ReLU network learns a noisy 2-D data set (two thirds
@@ -953,7 +1054,7 @@ class TrainingExplorer(_Interactive):
         hidden: int = 16,
         seed: int = 0,
     ):
-        super().__init__(ncols=2)
+        super().__init__()
         self.dataset = check_choice(dataset, "dataset", self.datasets)
         self.optimizer = check_choice(optimizer, "optimizer", self.optimizers)
         self.lr = check_positive(lr, "lr")
@@ -962,11 +1063,6 @@ class TrainingExplorer(_Interactive):
         self.batch_size = check_choice(batch_size, "batch_size", self.batch_sizes)
         self.hidden = check_int(hidden, "hidden", minimum=1)
         self.seed = check_int(seed, "seed", minimum=0)
-        self.controls = []
-        self._progress = None
-        self._built = False
-        self._live = False  # True while refresh() redraws the widget
-        self.on_epoch = None  # called as on_epoch(epoch, history) while training
 
     def data(self):
         from .data import DATASETS
@@ -1007,49 +1103,8 @@ class TrainingExplorer(_Interactive):
         accuracy = float(np.mean(model.forward(Xv).argmax(axis=1) == yv))
         return {"history": history, "model": model, "diverged": diverged, "accuracy": accuracy}
 
-    def _build(self) -> None:
-        left, right = self.axes
-        (self._train_line,) = left.plot([], [], lw=2, color=plot.CLASS_COLORS[1], label="training")
-        (self._val_line,) = left.plot(
-            [], [], lw=2, ls="--", color=plot.CLASS_COLORS[0], label="validation"
-        )
-        left.set_xlabel("epoch")
-        left.set_ylabel("cross-entropy loss")
-        left.legend(fontsize="small", loc="upper right")
-        left.set_title("placeholder\n", fontsize="medium")
-        right.set_title("placeholder", fontsize="medium")
-        self._freeze_layout()
-        self._built = True
-
-    def _show_curves(self, history, title) -> None:
-        left = self.axes[0]
-        epochs = np.arange(1, len(history["training"]) + 1)
-        self._train_line.set_data(epochs, history["training"])
-        self._val_line.set_data(epochs, history["validation"])
-        left.set_xlim(0, self.epochs)
-        values = history["training"] + history["validation"]
-        top = max(values) if values else 1.0
-        left.set_ylim(0, min(top, 3.0) * 1.05 + 1e-3)
-        left.set_title(title, fontsize="medium")
-
     def draw(self) -> dict:
-        if not self._built:
-            self._build()
-        if self._live:
-
-            def on_epoch(epoch, history):
-                self._progress.value = epoch
-                if epoch % 10 == 0 and epoch < self.epochs:
-                    self._show_curves(history, f"training... epoch {epoch}/{self.epochs}\n")
-                    self._render(self._canvas())
-                    self._image.value = self._png()
-
-            self.on_epoch = on_epoch
-            self._progress.max = self.epochs
-        try:
-            run = self.train()
-        finally:
-            self.on_epoch = None
+        run = self._train_with_progress()
         history = run["history"]
         name = f"{self.optimizer}, lr={self.lr:.2g}" + (
             f", β={self.beta:.2f}" if self.optimizer in ("momentum", "rmsprop", "adam") else ""
@@ -1062,26 +1117,10 @@ class TrainingExplorer(_Interactive):
                 f"validation {history['validation'][-1]:.3f}"
             )
         self._show_curves(history, f"{name}, batch {self.batch_size}\n{verdict}")
-        right = self.axes[1]
-        right.clear()
-        X, y, Xv, yv = self.data()
-        model = run["model"]
-        with np.errstate(all="ignore"):
-            plot.plot_decision_boundary(
-                lambda G: np.nan_to_num(model.forward(G)), np.vstack([X, Xv]), None, right,
-                resolution=80,
-            )  # fmt: skip
+        right, (X, y, Xv, yv) = self._draw_regions(run["model"].forward, resolution=80)
         plot.plot_data(Xv, yv, ax=right, s=14)
         right.set_title(f"validation accuracy {run['accuracy']:.0%}", fontsize="medium")
         return {k: run[k] for k in ("history", "diverged", "accuracy")}
-
-    def refresh(self, change=None) -> None:
-        """Retrain and redraw, showing progress (and the curves so far) while training."""
-        self._live = self._image is not None and self._progress is not None
-        try:
-            super().refresh(change)
-        finally:
-            self._live = False
 
     def _controls(self) -> list:
         import ipywidgets as w
@@ -1101,11 +1140,7 @@ class TrainingExplorer(_Interactive):
             value=self.beta, min=0, max=0.99, step=0.01, description="momentum β",
             continuous_update=False,
         )  # fmt: skip
-        epochs = w.IntSlider(
-            value=self.epochs, min=10, max=200, step=10, description="epochs",
-            continuous_update=False,
-        )  # fmt: skip
-        self._progress = w.IntProgress(value=0, min=0, max=self.epochs, description="training")
+        epochs, _ = self._epoch_controls(10, 200, 10)
         for control, attr in (
             (optimizer, "optimizer"),
             (dataset, "dataset"),
@@ -1131,7 +1166,7 @@ def training_explorer(
     return TrainingExplorer(dataset, optimizer, lr, beta, epochs, batch_size)
 
 
-class RegularizationExplorer(_Interactive):
+class RegularizationExplorer(_TrainingView):
     """Over-fit a small noisy data set, then tame it with dropout, L2 and a smaller network.
 
     A ``2 -> hidden -> hidden -> 2`` ReLU network (dlkit's :class:`~dlkit.layers.Sequential`,
@@ -1144,6 +1179,9 @@ class RegularizationExplorer(_Interactive):
     turns upward; dropout, L2 or fewer units smooth the boundary.
     """
 
+    ylabel = "cross-entropy (data loss)"
+    ylim_cap = 2.0
+    redraw_every = 100
     l2_values = (0.0, 1e-4, 3e-4, 1e-3, 3e-3, 0.01, 0.03, 0.1)
     hidden_sizes = (2, 4, 8, 16, 32, 64, 128, 256)
 
@@ -1162,7 +1200,7 @@ class RegularizationExplorer(_Interactive):
     ):
         from .regularization import _p_drop
 
-        super().__init__(ncols=2)
+        super().__init__()
         self.dropout = _p_drop(dropout)
         self.l2 = check_positive(l2, "l2", allow_zero=True)
         self.hidden = check_int(hidden, "hidden", minimum=1)
@@ -1172,11 +1210,6 @@ class RegularizationExplorer(_Interactive):
         self.n_val = check_int(n_val, "n_val", minimum=2)
         self.noise = check_positive(noise, "noise", allow_zero=True)
         self.lr = check_positive(lr, "lr")
-        self.controls = []
-        self._progress = None
-        self._built = False
-        self._live = False
-        self.on_epoch = None  # called as on_epoch(epoch, history) while training
 
     def data(self):
         """``X_train, y_train, X_val, y_val``: the same noisy points for every setting."""
@@ -1233,52 +1266,14 @@ class RegularizationExplorer(_Interactive):
             "accuracy": accuracy,
         }
 
-    def _build(self) -> None:
-        left, right = self.axes
-        (self._train_line,) = left.plot([], [], lw=2, color=plot.CLASS_COLORS[1], label="training")
-        (self._val_line,) = left.plot(
-            [], [], lw=2, ls="--", color=plot.CLASS_COLORS[0], label="validation"
-        )
-        self._best = left.axvline(0, color="0.5", lw=1, ls=":", label="best validation")
-        left.set_xlabel("epoch")
-        left.set_ylabel("cross-entropy (data loss)")
-        left.legend(fontsize="small", loc="upper right")
-        left.set_title("placeholder\n", fontsize="medium")
-        right.set_title("placeholder", fontsize="medium")
-        self._freeze_layout()
-        self._built = True
-
-    def _show_curves(self, history, title) -> None:
-        left = self.axes[0]
-        epochs = np.arange(1, len(history["training"]) + 1)
-        self._train_line.set_data(epochs, history["training"])
-        self._val_line.set_data(epochs, history["validation"])
-        left.set_xlim(0, self.epochs)
-        values = [v for v in history["training"] + history["validation"] if np.isfinite(v)]
-        left.set_ylim(0, min(max(values, default=1.0), 2.0) * 1.05 + 1e-3)
-        left.set_title(title, fontsize="medium")
+    def _build_extra(self, ax) -> None:
+        self._best = ax.axvline(0, color="0.5", lw=1, ls=":", label="best validation")
 
     def settings(self) -> str:
         return f"hidden {self.hidden}, dropout {self.dropout:.2f}, L2 λ={self.l2:g}"
 
     def draw(self) -> dict:
-        if not self._built:
-            self._build()
-        if self._live:
-
-            def on_epoch(epoch, history):
-                self._progress.value = epoch
-                if epoch % 100 == 0 and epoch < self.epochs:
-                    self._show_curves(history, f"training... epoch {epoch}/{self.epochs}\n")
-                    self._render(self._canvas())
-                    self._image.value = self._png()
-
-            self.on_epoch = on_epoch
-            self._progress.max = self.epochs
-        try:
-            run = self.train()
-        finally:
-            self.on_epoch = None
+        run = self._train_with_progress()
         history, best = run["history"], run["best_epoch"]
         gap = history["validation"][-1] - history["training"][-1]
         self._show_curves(
@@ -1287,15 +1282,7 @@ class RegularizationExplorer(_Interactive):
             f"{history['validation'][-1]:.3f} (gap {gap:+.3f}); best epoch {best}",
         )
         self._best.set_xdata([best, best])
-        right = self.axes[1]
-        right.clear()
-        X, y, Xv, yv = self.data()
-        model = run["model"]
-        with np.errstate(all="ignore"):
-            plot.plot_decision_boundary(
-                lambda G: np.nan_to_num(model.predict(G)), np.vstack([X, Xv]), None, right,
-                resolution=70,
-            )  # fmt: skip
+        right, (X, y, Xv, yv) = self._draw_regions(run["model"].predict, resolution=70)
         right.scatter(
             Xv[:, 0], Xv[:, 1], s=5, alpha=0.35, lw=0,
             c=[plot.CLASS_COLORS[k] for k in yv],
@@ -1311,14 +1298,6 @@ class RegularizationExplorer(_Interactive):
             "gap": float(gap),
             "accuracy": run["accuracy"],
         }
-
-    def refresh(self, change=None) -> None:
-        """Retrain and redraw, with a progress bar while training."""
-        self._live = self._image is not None and self._progress is not None
-        try:
-            super().refresh(change)
-        finally:
-            self._live = False
 
     def _controls(self) -> list:
         import ipywidgets as w
@@ -1337,11 +1316,7 @@ class RegularizationExplorer(_Interactive):
             options=hidden_options, value=self.hidden, description="hidden units",
             continuous_update=False,
         )  # fmt: skip
-        epochs = w.IntSlider(
-            value=self.epochs, min=50, max=600, step=50, description="epochs",
-            continuous_update=False,
-        )  # fmt: skip
-        self._progress = w.IntProgress(value=0, min=0, max=self.epochs, description="training")
+        epochs, _ = self._epoch_controls(50, 600, 50)
         for control, attr in (
             (dropout, "dropout"),
             (l2, "l2"),

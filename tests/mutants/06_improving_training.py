@@ -142,8 +142,12 @@ def train_val_split__ok_argsort_keys(X, y, val_fraction=0.1, rng=None):
         rng = np.random.default_rng(rng)
     order = np.argsort(rng.random(len(X)))
     n_train = len(X) - int(np.floor(len(X) * val_fraction + 0.5))
-    return (np.take(X, order[:n_train], axis=0), np.take(X, order[n_train:], axis=0),
-            np.take(y, order[:n_train], axis=0), np.take(y, order[n_train:], axis=0))
+    return (
+        np.take(X, order[:n_train], axis=0),
+        np.take(X, order[n_train:], axis=0),
+        np.take(y, order[:n_train], axis=0),
+        np.take(y, order[n_train:], axis=0),
+    )
 
 
 # ------------------------------------------------------------------------------ dropout_forward

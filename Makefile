@@ -64,7 +64,7 @@ lab: $(STAMP)
 	$(BIN)/jupyter lab release/
 
 bench: $(STAMP)
-	$(BIN)/python bench/run.py
+	$(BIN)/python bench/run.py --markdown
 
 # 200 submissions: plain sequential `nbgrader autograde` vs `python -m course autograde`
 bench-grading: $(STAMP)

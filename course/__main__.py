@@ -50,31 +50,27 @@ def main(argv=None) -> int:
     p_export = sub.add_parser(
         "export", help="WORKDIR/grades.csv, one row per student and assignment"
     )
-    for p in (p_grade, p_collect, p_auto, p_fb, p_export):
-        p.add_argument("--workdir", type=Path, default=ROOT / "grading")
-    for p in (p_grade, p_collect):
-        p.add_argument("--assignment", action="append", help="grade only this one (repeatable)")
-    for p in (p_grade, p_auto):
-        p.add_argument("--workers", type=int, default=None, help="default: the number of cores")
-        p.add_argument("--timeout", type=int, default=None, help="seconds per cell (default 30)")
-        p.add_argument(
-            "--budget", type=int, default=None, help="seconds per notebook (default 300)"
-        )
-        p.add_argument("--no-feedback", action="store_true", help="skip the feedback HTML")
     p_one = sub.add_parser("grade-one", help="grade one notebook (the per-student step)")
     p_one.add_argument("assignment")
     p_one.add_argument("student")
     p_one.add_argument("notebook", type=Path, help="the student's notebook (may be missing)")
     p_one.add_argument("--out", type=Path, required=True, help="folder for result.json etc.")
-    p_one.add_argument(
-        "--workdir",
-        type=Path,
-        default=ROOT / "grading",
-        help="where `collect` put release/ and template/gradebook.db",
-    )
-    p_one.add_argument("--timeout", type=int, default=None)
-    p_one.add_argument("--budget", type=int, default=None)
-    p_one.add_argument("--no-feedback", action="store_true")
+    # options shared by the grading steps, declared once
+    for p in (p_grade, p_collect, p_auto, p_fb, p_export, p_one):
+        p.add_argument(
+            "--workdir", type=Path, default=ROOT / "grading",
+            help="the grading folder (collect puts release/ and template/gradebook.db there)",
+        )  # fmt: skip
+    for p in (p_grade, p_collect):
+        p.add_argument("--assignment", action="append", help="grade only this one (repeatable)")
+    for p in (p_grade, p_auto):
+        p.add_argument("--workers", type=int, default=None, help="default: the number of cores")
+    for p in (p_grade, p_auto, p_one):
+        p.add_argument("--timeout", type=int, default=None, help="seconds per cell (default 30)")
+        p.add_argument(
+            "--budget", type=int, default=None, help="seconds per notebook (default 300)"
+        )
+        p.add_argument("--no-feedback", action="store_true", help="skip the feedback HTML")
     p_check = sub.add_parser("check", help="drift, leaks and metadata")
     p_check.add_argument("--fast", action="store_true", help="skip regenerating solutions/")
     sub.add_parser("demo", help="build, then grade three example submissions")

@@ -4,7 +4,9 @@ Every check raises ``AssertionError`` (the only failure nbgrader counts) with a 
 that gives, in this order: the shape expected and the shape received, the first entry
 that differs (expected vs got), the maximum absolute and relative error, and a hint
 about the likely mistake. Checks return nothing useful on success, except those that
-call the student's function, which return its result so that a test can go on.
+call the student's function, which return its result so that a test can go on. When
+that function is a generator, they run it to the end and return its items as a list,
+so its body is checked too.
 
 Example
 -------
@@ -17,6 +19,7 @@ from __future__ import annotations
 
 import contextlib
 import copy
+import inspect
 import warnings
 from collections.abc import Callable, Sequence
 
@@ -261,6 +264,14 @@ def check_raises(
     raise AssertionError  # unreachable; keeps type checkers happy
 
 
+def _run(func: Callable, args: tuple, kwargs: dict):
+    """``func(*args, **kwargs)``; a generator's items are collected into a list here, so
+    that its body runs inside the caller's check (a generator function runs no code at
+    all until it is iterated)."""
+    result = func(*args, **kwargs)
+    return list(result) if inspect.isgenerator(result) else result
+
+
 def check_no_warnings(func: Callable, *args, hint: str | None = None, **kwargs):
     """Call ``func`` with NumPy floating-point warnings turned into errors; return its result."""
     label = getattr(func, "__name__", "the function")
@@ -268,7 +279,7 @@ def check_no_warnings(func: Callable, *args, hint: str | None = None, **kwargs):
         # underflow to 0 is harmless (sigmoid(-1e4) is 0.0); overflow, 0/0 and inf-inf are not
         with warnings.catch_warnings(), np.errstate(over="raise", divide="raise", invalid="raise"):
             warnings.simplefilter("error", RuntimeWarning)
-            return func(*args, **kwargs)
+            return _run(func, args, kwargs)
     except (FloatingPointError, RuntimeWarning) as exc:
         _fail(
             f"{label} is numerically unstable: NumPy reported a floating-point problem.",
@@ -282,7 +293,7 @@ def check_input_unchanged(func: Callable, *args, **kwargs):
     """Call ``func`` and assert that it did not modify any array argument; return its result."""
     label = getattr(func, "__name__", "the function")
     before = [copy.deepcopy(a) for a in args]
-    result = func(*args, **kwargs)
+    result = _run(func, args, kwargs)
     for position, (old, new) in enumerate(zip(before, args, strict=True)):
         if isinstance(old, np.ndarray) and not np.array_equal(old, new, equal_nan=True):
             _fail(
@@ -385,7 +396,7 @@ def check_not_delegating(
     names = ", ".join(f"{r.__module__}.{r.__name__}" for r in references)
     try:
         with _trapped(references):
-            return func(*args, **(kwargs or {}))
+            return _run(func, args, kwargs or {})
     except Exception as exc:
         if _mentions_trap(exc):
             _fail(
@@ -468,7 +479,7 @@ def check_vectorised(func: Callable, X, *args, allow_loops: bool = False, **kwar
         )
     watched = np.asarray(X).view(_NoLoopArray)
     try:
-        result = func(watched, *args, **kwargs)
+        result = _run(func, (watched, *args), kwargs)
     except _LoopDetected as exc:
         _fail(
             f"{label} loops over the samples one at a time ({exc}).",

@@ -171,3 +171,23 @@ def test_check_vectorised_reads_the_source_for_hidden_loops():
 def test_caller_hint_survives_a_shape_mismatch():
     text = message(C.check_close, np.zeros(3), np.zeros(2), "v", hint="did you keep the bias?")
     assert "reduction over the wrong axis" in text and "did you keep the bias?" in text
+
+
+def test_checks_run_a_generator_to_the_end():
+    """A generator function runs no code until iterated: the checks must iterate it."""
+    from dlkit import optim
+
+    def batches_delegating(X, y, batch_size):
+        yield from optim.iterate_minibatches(X, y, batch_size)
+
+    def batches_in_place(X, y, batch_size):
+        X += 1  # the mistake only happens once the body runs
+        yield X, y
+
+    X, y = np.arange(12.0).reshape(6, 2), np.arange(6)
+    with pytest.raises(AssertionError, match="reference implementation"):
+        C.check_not_delegating(batches_delegating, optim.iterate_minibatches, args=(X, y, 4))
+    with pytest.raises(AssertionError, match="modified its argument number 1"):
+        C.check_input_unchanged(batches_in_place, X.copy(), y, 4)
+    items = C.check_no_warnings(lambda: (v for v in range(3)))
+    assert items == [0, 1, 2]

@@ -76,6 +76,8 @@ WIDGET_CELLS = [
     "dlkit.widgets.loss_explorer()",
     "dlkit.widgets.vanishing_gradients()",
     "dlkit.widgets.optimizer_playground()",
+    "dlkit.widgets.training_explorer()",
+    "dlkit.widgets.regularization_explorer()",
 ]
 # module -> (labels that identify the widget, labels of the sliders to move)
 NOTEBOOKS = {
@@ -502,12 +504,18 @@ def test_every_widget_renders_and_responds(lab, browser_page):
         assert images.count() == len(WIDGET_CELLS)
         for i in range(len(WIDGET_CELLS)):
             assert images.nth(i).get_attribute("src"), f"widget {i} shows no image"
-        # neuron, perceptron, mlp, losses, gradients, optimizers (lr, beta, steps)
-        assert page.locator(".widget-slider").count() >= 3 + 1 + 2 + 2 + 2 + 3
+        # neuron, perceptron, mlp, losses, gradients, optimizers (lr, beta, steps),
+        # training explorer (lr, beta, epochs), regularisation explorer (dropout, epochs)
+        assert page.locator(".widget-slider").count() >= 3 + 1 + 2 + 2 + 2 + 3 + 3 + 2
         boxes = page.evaluate(_FIND_WIDGETS, ["w1", "w2", "b"])
         assert boxes, "no neuron explorer with sliders w1, w2, b"
         box = page.locator(".widget-vbox").nth(boxes[0])
         _move_sliders(page, box, ["w1"], shots, stem)
+        # a widget that retrains per setting (notebook 06): the new curves must arrive
+        boxes = page.evaluate(_FIND_WIDGETS, ["dropout p", "L2 λ", "hidden units"])
+        assert boxes, "no regularisation explorer with sliders dropout p, L2 λ, hidden units"
+        box = page.locator(".widget-vbox").nth(boxes[0])
+        _move_sliders(page, box, ["dropout p"], shots, f"{stem}-regularisation")
     except Exception as exc:
         raise _failure(exc, page, stem, shots, dialogs, lab) from exc
 

@@ -63,6 +63,11 @@ def main(argv=None) -> int:
         )  # fmt: skip
     for p in (p_grade, p_collect):
         p.add_argument("--assignment", action="append", help="grade only this one (repeatable)")
+        p.add_argument(
+            "--roster", type=Path, default=None,
+            help="student ids, one per line or a CSV's first column: everyone on it gets "
+            "a row (0 when nothing was submitted); others get a note",
+        )  # fmt: skip
     for p in (p_grade, p_auto):
         p.add_argument("--workers", type=int, default=None, help="default: the number of cores")
     for p in (p_grade, p_auto, p_one):
@@ -75,6 +80,11 @@ def main(argv=None) -> int:
     p_check.add_argument("--fast", action="store_true", help="skip regenerating solutions/")
     sub.add_parser("demo", help="build, then grade three example submissions")
     args = parser.parse_args(argv)
+    roster = None
+    if getattr(args, "roster", None) is not None:
+        from .grade import read_roster
+
+        roster = read_roster(args.roster)
 
     start = time.perf_counter()
     if args.command == "build":
@@ -98,6 +108,7 @@ def main(argv=None) -> int:
             workers=args.workers,
             feedback=not args.no_feedback,
             assignments=args.assignment,
+            roster=roster,
         )
         print(format_table(rows))
         print(f"grades: {args.workdir / 'grades.csv'}, feedback: {args.workdir / 'feedback'}")
@@ -109,6 +120,7 @@ def main(argv=None) -> int:
             args.workdir,
             assignments=args.assignment,
             lms=args.lms or None,
+            roster=roster,
         )
         grade.prepare(args.workdir)
         entries = grade._manifest(args.workdir)

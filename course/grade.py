@@ -131,6 +131,29 @@ def _find(submissions: Path, lms: bool, log) -> tuple[dict, dict]:
     return found, extra
 
 
+def read_roster(path: Path) -> list[str]:
+    """Student ids from a roster file: the first column of each line (CSV or plain text).
+
+    Blank lines, ``#`` comments and a header whose first cell is ``student``,
+    ``student_id``, ``id`` or ``username`` are skipped.
+    """
+    path = Path(path)
+    if not path.exists():
+        raise FileNotFoundError(f"no roster at {path}: one student id per line (or a CSV)")
+    ids = []
+    with path.open(newline="", encoding="utf-8-sig") as f:
+        for k, row in enumerate(csv.reader(f)):
+            first = row[0].strip() if row else ""
+            if not first or first.startswith("#"):
+                continue
+            if k == 0 and first.lower() in {"student", "student_id", "id", "username"}:
+                continue
+            ids.append(first)
+    if not ids:
+        raise ValueError(f"the roster {path} lists no student")
+    return list(dict.fromkeys(ids))
+
+
 def collect(
     submissions: Path,
     workdir: Path,
@@ -138,6 +161,7 @@ def collect(
     *,
     assignments: list[str] | None = None,
     lms: bool | None = None,
+    roster: list[str] | None = None,
 ) -> list[tuple[str, str]]:
     """Copy submissions into ``workdir/submitted/<student>/<assignment>/``; return the pairs found.
 
@@ -145,6 +169,9 @@ def collect(
     every student seen times every assignment graded (``assignments``, default: all
     that anyone submitted), with the notebook or None, and notes on ignored files.
     Top-level notebooks are read as LMS file names in a .zip (or with ``lms=True``).
+    With a ``roster`` (student ids, see :func:`read_roster`), every student on it gets
+    rows even without any submission (graded 0 as missing), and a submission from
+    someone not on it is graded with a note saying so.
     """
     submissions = Path(submissions)
     workdir = Path(workdir)
@@ -155,7 +182,9 @@ def collect(
         submissions = _unpack(submissions, workdir / "incoming")
     found, extra = _find(submissions, lms if lms is not None else is_zip, log)
     graded = assignments or sorted({a for _, a in found})
-    students = sorted({s for s, _ in found} | set(extra))
+    students = sorted({s for s, _ in found} | set(extra) | set(roster or ()))
+    if roster is not None and not graded:
+        graded = [a.id for a in ASSIGNMENTS]
     entries = []
     for student in students:
         for assignment_id in graded:
@@ -171,6 +200,8 @@ def collect(
                 if ignored
                 else []
             )
+            if roster is not None and student not in roster:
+                notes.append("not on the roster")
             entries.append(
                 {
                     "student": student,
@@ -387,6 +418,7 @@ def grade(
     workers: int | None = None,
     feedback: bool = True,
     assignments: list[str] | None = None,
+    roster: list[str] | None = None,
     log=print,
 ) -> list[GradeRow]:
     """All the steps on a fresh ``workdir``: collect, autograde, export; return the rows."""
@@ -394,7 +426,7 @@ def grade(
     if workdir.exists():
         shutil.rmtree(workdir)
     workdir.mkdir(parents=True)
-    collect(Path(submissions).resolve(), workdir, log=log, assignments=assignments)
+    collect(Path(submissions).resolve(), workdir, log=log, assignments=assignments, roster=roster)
     prepare(workdir, cell_timeout=cell_timeout)
     autograde(
         workdir,

@@ -10,7 +10,7 @@ import pytest
 
 from course import notebooks
 from course.config import ASSIGNMENTS, ROOT
-from course.grade import _manifest, collect, lms_name_plugin
+from course.grade import _manifest, collect, lms_name_plugin, read_roster
 from course.parallel import PortBlock
 from course.preprocessors import RedactHiddenTests, hidden_test_lines
 from course.repair import repair
@@ -96,6 +96,33 @@ def test_lms_zip_manifest_has_missing_and_stray(tmp_path):
     entries = {(e["student"], e["assignment"]): e for e in _manifest(work)}
     assert entries[("bob", other.id)]["notebook"] is None  # a row for the missing notebook
     assert entries[("bob", FIRST.id)]["notes"] == ["ignored 1 other file(s): readme.txt"]
+
+
+def test_roster_gives_absent_students_a_row_and_flags_strangers(tmp_path):
+    roster_file = tmp_path / "roster.csv"
+    roster_file.write_text(
+        "student_id,name\n# comment\nalice,Alice A.\n\ncarol,Carol C.\nalice,dup\n"
+    )
+    roster = read_roster(roster_file)
+    assert roster == ["alice", "carol"]
+    subs = tmp_path / "subs"
+    for student in ("alice", "mallory"):
+        (subs / student).mkdir(parents=True)
+        (subs / student / FIRST.notebook).write_text("{}")
+    work = tmp_path / "work"
+    pairs = collect(subs, work, log=lambda *_: None, assignments=[FIRST.id], roster=roster)
+    assert pairs == [("alice", FIRST.id), ("mallory", FIRST.id)]
+    entries = {e["student"]: e for e in _manifest(work)}
+    assert sorted(entries) == ["alice", "carol", "mallory"]
+    assert entries["carol"]["notebook"] is None  # graded 0 as missing
+    assert entries["mallory"]["notes"] == ["not on the roster"] and entries["alice"]["notes"] == []
+    # without --assignment: the assignments anyone submitted, for everyone on the roster
+    collect(subs, tmp_path / "w2", log=lambda *_: None, roster=["carol"])
+    rows = {(e["student"], e["assignment"]) for e in _manifest(tmp_path / "w2")}
+    assert ("carol", FIRST.id) in rows and ("alice", FIRST.id) in rows
+    with pytest.raises(ValueError, match="lists no student"):
+        (tmp_path / "empty.txt").write_text("id\n\n")
+        read_roster(tmp_path / "empty.txt")
 
 
 def test_port_blocks_are_exclusive_and_disjoint():

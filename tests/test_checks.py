@@ -191,3 +191,9 @@ def test_checks_run_a_generator_to_the_end():
         C.check_input_unchanged(batches_in_place, X.copy(), y, 4)
     items = C.check_no_warnings(lambda: (v for v in range(3)))
     assert items == [0, 1, 2]
+
+
+def test_relative_error_against_an_expected_zero_reads_inf():
+    with pytest.raises(AssertionError) as info:
+        C.check_close(np.array([1.0, 0.0, 2.0]), np.array([0.0, 0.0, 1.0]), name="mask")
+    assert "max rel error inf" in str(info.value) and "e+30" not in str(info.value)

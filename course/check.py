@@ -140,6 +140,70 @@ def _ends_with_value(source: str) -> bool:
     return True
 
 
+def _names(source: str) -> tuple[set[str], set[str]]:
+    """(module-level names a cell binds, names it reads without binding them itself)."""
+    from IPython.core.inputtransformer2 import TransformerManager
+
+    try:
+        tree = ast.parse(TransformerManager().transform_cell(source))
+    except SyntaxError:
+        return set(), set()
+    bound, loads = set(), set()
+    for node in ast.walk(tree):
+        if isinstance(node, ast.Name):
+            (loads if isinstance(node.ctx, ast.Load) else bound).add(node.id)
+        elif isinstance(node, ast.FunctionDef | ast.AsyncFunctionDef | ast.ClassDef):
+            bound.add(node.name)
+        elif isinstance(node, ast.arg):
+            bound.add(node.arg)
+    top = set()  # what stays in the notebook's namespace (imports are harmless re-imports)
+    scopes = (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef, ast.Lambda, ast.ListComp)
+    scopes += (ast.SetComp, ast.DictComp, ast.GeneratorExp)
+    for stmt in tree.body:
+        if isinstance(stmt, ast.Import | ast.ImportFrom):
+            continue
+        stack = [stmt]
+        while stack:
+            node = stack.pop()
+            if isinstance(node, scopes):
+                if hasattr(node, "name"):
+                    top.add(node.name)
+                continue
+            if isinstance(node, ast.Name) and not isinstance(node.ctx, ast.Load):
+                top.add(node.id)
+            stack.extend(ast.iter_child_nodes(node))
+    return top, loads - bound
+
+
+def check_namespace(nb) -> list[str]:
+    """Cells that read a variable a test cell set last.
+
+    Test cells run in the notebook's namespace: a test that reassigns ``X`` changes what
+    a later cell plots, and in the student version hidden test cells are gone, so such a
+    cell would see another value there (or none). Give test variables their own names.
+    """
+    problems, last = [], {}
+    for i, cell in enumerate(nb.cells):
+        if cell.cell_type != "code":
+            continue
+        meta = notebooks.nbgrader_meta(cell)
+        is_test = bool(meta.get("grade")) and not meta.get("solution")
+        bound, reads = _names(cell.source)
+        if not is_test:
+            problems += [
+                f"cell {i} reads {name!r}, which test cell {last[name]!r} set last; "
+                "rename the test's variable"
+                for name in sorted(reads)
+                if name in last
+            ]
+        for name in bound:
+            if is_test:
+                last[name] = notebooks.grade_id(cell) or str(i)
+            else:
+                last.pop(name, None)
+    return problems
+
+
 def _solution_skeleton(path: Path) -> list:
     nb = notebooks.read(path)
     return [(c.cell_type, c.source, c.metadata.get("nbgrader")) for c in nb.cells]
@@ -162,6 +226,7 @@ def check(
             )
         nb = notebooks.read(source)
         problems += [f"source/{a.id}: {p}" for p in check_metadata(nb, a)]
+        problems += [f"source/{a.id}: {p}" for p in check_namespace(nb)]
         release = a.path("release")
         if not release.exists():
             problems.append(f"release/{a.id} is missing; run `make build`")

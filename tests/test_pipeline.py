@@ -242,3 +242,30 @@ def test_dlkit_installs_from_a_git_url(tmp_path):
     )
     marker, path = out.stdout.split()
     assert marker == config.COURSE_MARKER and path.startswith(str(target))
+
+
+def test_check_namespace_flags_cells_that_read_a_test_variable():
+    def code(src, test=None):
+        cell = nbformat.v4.new_code_cell(src)
+        if test:
+            cell.metadata["nbgrader"] = {
+                "grade": True, "grade_id": test, "locked": True, "points": 1,
+                "schema_version": 3, "solution": False, "task": False,
+            }  # fmt: skip
+        return cell
+
+    nb = nbformat.v4.new_notebook()
+    nb.cells = [
+        code("y_pred = model(X)"),
+        code("from dlkit import checks\ny_pred = np.zeros(3)\nfor k in range(3): pass", "f_hidden"),
+        code("plot(y_pred)\ndef g(k):\n    return k"),  # reads the test's y_pred; k is an argument
+        code("checks.check_true(True, 'ok')"),  # a re-import in a test cell is harmless
+        code("y_pred = 1\nprint(y_pred)"),  # binds its own
+    ]
+    problems = check.check_namespace(nb)
+    assert problems == [
+        "cell 2 reads 'y_pred', which test cell 'f_hidden' set last; rename the test's variable"
+    ]
+    # the loop variable k of the test cell is also left behind, but nothing reads it
+    for a in config.ASSIGNMENTS:
+        assert check.check_namespace(notebooks.read(a.path("source"))) == [], a.id

@@ -73,6 +73,34 @@ def as_labels(y, name: str = "y", *, n_samples: int | None = None) -> np.ndarray
     return arr
 
 
+def as_class_indices(labels, name: str = "labels", *, n_samples: int | None = None) -> np.ndarray:
+    """1-D integer class indices (int64); whole-number floats are accepted."""
+    arr = as_labels(labels, name, n_samples=n_samples)
+    if arr.dtype.kind in "iub":
+        return arr.astype(np.int64)
+    if arr.dtype.kind == "f":
+        bad = ~np.isfinite(arr) | (np.round(arr) != arr)
+    else:  # strings, objects: find the first entry that is not an integer
+        bad = np.array(
+            [isinstance(v, bool) or not isinstance(v, numbers.Integral) for v in arr.tolist()],
+            dtype=bool,
+        )
+    if bad.any():
+        index = int(np.flatnonzero(bad)[0])
+        value = arr.tolist()[index]  # a plain Python value: repr shows 1.5, not np.float64(1.5)
+        hint = (
+            " Probabilities or scores? Take .argmax(axis=1) of the model's output."
+            if arr.dtype.kind == "f"
+            else ""
+        )
+        raise ValueError(
+            f"{name} must be integer class indices 0, 1, ..., n_classes - 1; got {value!r} "
+            f"at index {index}. Map class names to integers with "
+            f"np.unique({name}, return_inverse=True)[1].{hint}"
+        )
+    return arr.astype(np.int64)
+
+
 def check_matching_rows(X: np.ndarray, y: np.ndarray, x_name: str = "X", y_name: str = "y") -> None:
     if X.shape[0] != y.shape[0]:
         raise ValueError(

@@ -17,13 +17,11 @@ predictions get float32 gradients.
 
 from __future__ import annotations
 
-import numbers
-
 import numpy as np
 
 from ._validation import (
+    as_class_indices,
     as_float_array,
-    as_labels,
     check_choice,
     check_int,
     check_positive,
@@ -275,29 +273,6 @@ def binary_cross_entropy_grad(y, p, eps: float = 1e-12) -> np.ndarray:
 # --------------------------------------------------------------------------- categorical
 
 
-def _class_indices(labels) -> np.ndarray:
-    """1-D integer class indices; whole-number floats are accepted."""
-    arr = as_labels(labels, "labels")
-    if arr.dtype.kind in "iub":
-        return arr.astype(np.int64)
-    if arr.dtype.kind == "f":
-        bad = ~np.isfinite(arr) | (np.round(arr) != arr)
-    else:  # strings, objects: find the first entry that is not an integer
-        bad = np.array(
-            [isinstance(v, bool) or not isinstance(v, numbers.Integral) for v in arr.tolist()],
-            dtype=bool,
-        )
-    if bad.any():
-        index = _first_bad(bad)
-        value = arr.tolist()[index]  # a plain Python value: repr shows 1.5, not np.float64(1.5)
-        raise ValueError(
-            f"labels must be integer class indices 0, 1, ..., n_classes - 1; got {value!r} "
-            f"at index {index}. Map class names to integers with "
-            "np.unique(labels, return_inverse=True)[1]."
-        )
-    return arr.astype(np.int64)
-
-
 def one_hot(labels, n_classes: int) -> np.ndarray:
     """Encode integer class labels as one-hot rows.
 
@@ -320,7 +295,7 @@ def one_hot(labels, n_classes: int) -> np.ndarray:
         If a label is not an integer or lies outside ``[0, n_classes)``.
     """
     n_classes = check_int(n_classes, "n_classes", minimum=1)
-    labels = _class_indices(labels)
+    labels = as_class_indices(labels)
     bad = (labels < 0) | (labels >= n_classes)
     if bad.any():
         index = _first_bad(bad)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from ._validation import as_labels
+from ._validation import as_class_indices, as_labels
 
 __all__ = ["accuracy", "confusion_matrix"]
 
@@ -27,23 +27,6 @@ def accuracy(y_true, y_pred) -> float:
     return float(np.mean(y_true == y_pred))
 
 
-def _integer_labels(labels: np.ndarray, name: str) -> np.ndarray:
-    if labels.dtype.kind in "iu":
-        return labels.astype(np.int64)
-    if (
-        labels.dtype.kind == "f"
-        and np.all(np.isfinite(labels))
-        and np.all(labels == np.round(labels))
-    ):
-        return labels.astype(np.int64)
-    hint = (
-        " (probabilities? take .argmax(axis=1) of the model's output)"
-        if labels.dtype.kind == "f"
-        else ""
-    )
-    raise ValueError(f"{name} must hold integer class labels; got dtype {labels.dtype}{hint}.")
-
-
 def confusion_matrix(y_true, y_pred, n_classes: int | None = None) -> np.ndarray:
     """Counts of (true class, predicted class) pairs.
 
@@ -61,9 +44,8 @@ def confusion_matrix(y_true, y_pred, n_classes: int | None = None) -> np.ndarray
     -------
     ndarray of shape (n_classes, n_classes), int64
     """
-    y_true = as_labels(y_true, "y_true")
-    y_pred = as_labels(y_pred, "y_pred", n_samples=y_true.shape[0])
-    y_true, y_pred = _integer_labels(y_true, "y_true"), _integer_labels(y_pred, "y_pred")
+    y_true = as_class_indices(y_true, "y_true")
+    y_pred = as_class_indices(y_pred, "y_pred", n_samples=y_true.shape[0])
     if n_classes is None:
         n_classes = int(max(y_true.max(initial=-1), y_pred.max(initial=-1))) + 1
     elif (

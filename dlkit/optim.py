@@ -295,6 +295,14 @@ class Optimizer:
     def _apply(self, w: np.ndarray, g: np.ndarray, state: dict) -> None:  # pragma: no cover
         raise NotImplementedError
 
+    @staticmethod
+    def _slot(state: dict, name: str, w: np.ndarray) -> np.ndarray:
+        """The state array ``name`` of a parameter, zeros like ``w`` on its first step."""
+        slot = state.get(name)
+        if slot is None:
+            slot = state[name] = np.zeros_like(w)
+        return slot
+
     def _advance(self, w: np.ndarray, g: np.ndarray, key) -> None:
         state = self.state.setdefault(key, {"t": 0})
         state["t"] += 1  # each parameter counts its own steps (Adam's t, from 1)
@@ -362,7 +370,7 @@ class SGD(Optimizer):
         if self.momentum == 0:
             _gd(w, g, self.lr)
             return
-        v = state["v"] if "v" in state else state.setdefault("v", np.zeros_like(w))
+        v = self._slot(state, "v", w)
         _classical_momentum(w, g, v, self.lr, self.momentum, self.nesterov)
 
     def __repr__(self) -> str:
@@ -379,7 +387,7 @@ class Momentum(Optimizer):
         self.beta = _beta(beta, "beta")
 
     def _apply(self, w, g, state):
-        v = state["v"] if "v" in state else state.setdefault("v", np.zeros_like(w))
+        v = self._slot(state, "v", w)
         _ema_momentum(w, g, v, self.lr, self.beta)
 
     def __repr__(self) -> str:
@@ -396,7 +404,7 @@ class AdaGrad(Optimizer):
         self.eps = check_positive(eps, "eps", allow_zero=True)
 
     def _apply(self, w, g, state):
-        G = state["G"] if "G" in state else state.setdefault("G", np.zeros_like(w))
+        G = self._slot(state, "G", w)
         _adagrad(w, g, G, self.lr, self.eps)
 
 
@@ -411,7 +419,7 @@ class RMSProp(Optimizer):
         self.eps = check_positive(eps, "eps", allow_zero=True)
 
     def _apply(self, w, g, state):
-        s = state["s"] if "s" in state else state.setdefault("s", np.zeros_like(w))
+        s = self._slot(state, "s", w)
         _rmsprop(w, g, s, self.lr, self.beta, self.eps)
 
     def __repr__(self) -> str:
@@ -437,8 +445,8 @@ class Adam(Optimizer):
         self.eps = check_positive(eps, "eps", allow_zero=True)
 
     def _apply(self, w, g, state):
-        m = state["m"] if "m" in state else state.setdefault("m", np.zeros_like(w))
-        v = state["v"] if "v" in state else state.setdefault("v", np.zeros_like(w))
+        m = self._slot(state, "m", w)
+        v = self._slot(state, "v", w)
         _adam(w, g, m, v, state["t"], self.lr, self.beta1, self.beta2, self.eps)
 
     def __repr__(self) -> str:

@@ -12,6 +12,17 @@ from nbgrader.preprocessors import Execute, NbGraderPreprocessor
 from traitlets import Integer, Unicode
 
 _NOTE = "\n... [output truncated by the grader: {n:,} more characters]\n"
+_TEXT_MIMES = ("text/plain", "text/html", "text/markdown", "text/latex")
+
+
+def _map_text(output, fn) -> None:
+    """Replace an output's stream text and its textual display data by ``fn(text)``."""
+    if "text" in output:
+        output["text"] = fn(output["text"])
+    data = output.get("data", {})
+    for mime in _TEXT_MIMES:
+        if mime in data:
+            data[mime] = fn(data[mime])
 
 
 class LimitOutputBytes(NbGraderPreprocessor):
@@ -34,12 +45,7 @@ class LimitOutputBytes(NbGraderPreprocessor):
 
     def preprocess_cell(self, cell, resources, index):
         for output in cell.get("outputs", []):
-            if "text" in output:
-                output["text"] = self._cut(output["text"])
-            data = output.get("data", {})
-            for mime in ("text/plain", "text/html", "text/markdown", "text/latex"):
-                if mime in data:
-                    data[mime] = self._cut(data[mime])
+            _map_text(output, self._cut)
             if "traceback" in output:
                 output["traceback"] = [self._cut(line) for line in output["traceback"]]
         return cell, resources
@@ -212,10 +218,5 @@ class RedactHiddenTests(NbGraderPreprocessor):
                     output["traceback"] = [
                         self._scrub(line) for line in output.get("traceback", [])
                     ]
-            if "text" in output:
-                output["text"] = self._scrub(output["text"])
-            data = output.get("data", {})
-            for mime in ("text/plain", "text/html", "text/markdown", "text/latex"):
-                if mime in data:
-                    data[mime] = self._scrub(data[mime])
+            _map_text(output, self._scrub)
         return cell, resources

@@ -281,13 +281,20 @@ def standardize(X) -> np.ndarray:
     ndarray of shape (n_samples, n_features)
     """
     X = as_2d(X, "X")
-    # test for constant columns on the data itself: the rounding in mean() can leave a
-    # std of 1e-17 for a column of 0.1s, and tiny / tiny would be +-1, not 0
-    constant = np.ptp(X, axis=0) == 0
-    std = np.where(constant, 1.0, X.std(axis=0))
-    Z = (X - X.mean(axis=0)) / std
-    Z[:, constant] = 0.0
+    mean, std, constant = _column_stats(X)
+    Z = (X - mean) / std
+    Z[:, constant] = 0.0  # exactly: X - mean can leave rounding residue in a constant column
     return Z
+
+
+def _column_stats(X: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Column means, standard deviations (1 for a constant column) and the constant mask.
+
+    Constant columns are found on the data itself: the rounding in mean() can leave a
+    std of 1e-17 for a column of 0.1s, and tiny / tiny would be +-1, not 0.
+    """
+    constant = np.ptp(X, axis=0) == 0
+    return X.mean(axis=0), np.where(constant, 1.0, X.std(axis=0)), constant
 
 
 def fit_standardizer(X) -> tuple[np.ndarray, np.ndarray]:
@@ -307,8 +314,8 @@ def fit_standardizer(X) -> tuple[np.ndarray, np.ndarray]:
     X = as_2d(X, "X")
     if X.shape[0] == 0:
         raise ValueError("X has no rows: the statistics need at least one sample.")
-    constant = np.ptp(X, axis=0) == 0
-    return X.mean(axis=0), np.where(constant, 1.0, X.std(axis=0))
+    mean, std, _ = _column_stats(X)
+    return mean, std
 
 
 def apply_standardizer(X, mean, std) -> np.ndarray:

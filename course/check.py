@@ -142,12 +142,7 @@ def _ends_with_value(source: str) -> bool:
 
 def _names(source: str) -> tuple[set[str], set[str]]:
     """(module-level names a cell binds, names it reads without binding them itself)."""
-    from IPython.core.inputtransformer2 import TransformerManager
-
-    try:
-        tree = ast.parse(TransformerManager().transform_cell(source))
-    except SyntaxError:
-        return set(), set()
+    tree = notebooks.parse_cell(source)
     bound, loads = set(), set()
     for node in ast.walk(tree):
         if isinstance(node, ast.Name):

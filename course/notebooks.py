@@ -90,6 +90,19 @@ def render_templates(nb, assignment: config.Assignment) -> list[str]:
     return changed
 
 
+def parse_cell(source: str):
+    """A code cell as a Python ``ast.Module``, IPython syntax (``%magic``, ``!cmd``) included;
+    an empty module when it does not parse."""
+    import ast
+
+    from IPython.core.inputtransformer2 import TransformerManager
+
+    try:
+        return ast.parse(TransformerManager().transform_cell(source))
+    except SyntaxError:
+        return ast.parse("")
+
+
 def read(path: Path):
     return nbformat.read(str(path), as_version=4)
 

@@ -244,7 +244,7 @@ class RuntimeRun:
         problems = []
         tainted = set()
         for cell in self.cells:
-            tree = _parse(cell.source)
+            tree = notebooks.parse_cell(cell.source)
             if cell.kind == "solution":
                 tainted |= _defined(tree)
             if cell.error is None:
@@ -259,15 +259,6 @@ class RuntimeRun:
             else:  # what it would have defined is now missing for later cells
                 tainted |= _defined(tree)
         return problems
-
-
-def _parse(source: str):
-    from IPython.core.inputtransformer2 import TransformerManager
-
-    try:
-        return ast.parse(TransformerManager().transform_cell(source))
-    except SyntaxError:
-        return ast.parse("")
 
 
 def _defined(tree) -> set[str]:

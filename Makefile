@@ -22,11 +22,15 @@ $(STAMP): pyproject.toml
 	@# rfc3987-syntax builds a grammar on import and costs every nbformat import ~2.5 s;
 	@# only jsonschema's optional "iri" format check uses it (see ../shared/TECH_NOTES.md).
 	$(BIN)/pip uninstall -q -y rfc3987-syntax 2>/dev/null || true
-	@# Chromium for the real-browser widget test: installed with apt where we are root,
-	@# otherwise tests/test_browser.py fails saying how to fix it (or set DLFS_SKIP_BROWSER=1 to skip it).
-	@if ! command -v chromium >/dev/null && [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null; then \
-	    (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null) \
-	    || echo "could not install chromium: the browser test will fail unless DLFS_SKIP_BROWSER=1"; fi
+	@# System packages, installed with apt where we are root: bubblewrap, the sandbox of every
+	@# grading kernel (without it autograde refuses to grade and says why), and Chromium for the
+	@# real-browser widget test (without it tests/test_browser.py fails saying how to fix it,
+	@# or set DLFS_SKIP_BROWSER=1 to skip it).
+	@missing=""; command -v bwrap >/dev/null || missing="bubblewrap"; \
+	command -v chromium >/dev/null || missing="$$missing chromium"; \
+	if [ -n "$$missing" ] && [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null; then \
+	    (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $$missing >/dev/null) \
+	    || echo "could not install $$missing: see README (grading needs bubblewrap)"; fi
 	@# PyTorch is an optional test oracle: installed only where a local CPU build exists.
 	@if $(BIN)/pip install -q --no-index --no-deps torch 2>/dev/null; then \
 	    $(BIN)/pip install -q torch 2>&1 | grep -v "is ignored" || true; \

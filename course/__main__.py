@@ -14,6 +14,7 @@ import time
 from pathlib import Path
 
 from .config import ASSIGNMENTS, ROOT
+from .sandbox import SandboxUnavailable
 
 #: the example class graded by ``demo``: who solves what
 EXAMPLE_STUDENTS = {"ada_full_marks": "all", "ben_empty": "none", "cy_half_right": "half"}
@@ -78,15 +79,29 @@ def main(argv=None) -> int:
         p.add_argument("--no-feedback", action="store_true", help="skip the feedback HTML")
     p_check = sub.add_parser("check", help="drift, leaks and metadata")
     p_check.add_argument("--fast", action="store_true", help="skip regenerating solutions/")
-    sub.add_parser("demo", help="build, then grade three example submissions")
+    p_demo = sub.add_parser("demo", help="build, then grade three example submissions")
+    for p in (p_grade, p_auto, p_one, p_demo):
+        p.add_argument(
+            "--no-sandbox", action="store_true",
+            help="run grading kernels without the bubblewrap sandbox (not for a class: "
+            "a submission could then read files and reach other kernels)",
+        )  # fmt: skip
     args = parser.parse_args(argv)
+    try:
+        return _run(args, time.perf_counter())
+    except SandboxUnavailable as exc:
+        print(f"python -m course {args.command}: {exc}", file=sys.stderr)
+        return 2
+
+
+def _run(args, start: float) -> int:
+    """Carry out one parsed command."""
     roster = None
     if getattr(args, "roster", None) is not None:
         from .grade import read_roster
 
         roster = read_roster(args.roster)
-
-    start = time.perf_counter()
+    sandbox = not getattr(args, "no_sandbox", False)
     if args.command == "build":
         from .build import build
 
@@ -109,6 +124,7 @@ def main(argv=None) -> int:
             feedback=not args.no_feedback,
             assignments=args.assignment,
             roster=roster,
+            sandbox=sandbox,
         )
         print(format_table(rows))
         print(f"grades: {args.workdir / 'grades.csv'}, feedback: {args.workdir / 'feedback'}")
@@ -138,6 +154,7 @@ def main(argv=None) -> int:
             budget=args.budget,
             feedback=not args.no_feedback,
             merge_only=args.merge_only,
+            sandbox=sandbox,
         )
     elif args.command == "feedback":
         from . import grade
@@ -151,10 +168,10 @@ def main(argv=None) -> int:
     elif args.command == "grade-one":
         import json
 
-        from .grade import PROTECTED, install_grader_kernel
-        from .parallel import PortBlock
+        from .grade import PROTECTED, install_grader_kernel, require_sandbox
         from .worker import grade_one
 
+        require_sandbox(sandbox)
         workdir = args.workdir.resolve()
         result = grade_one(
             args.assignment,
@@ -166,9 +183,11 @@ def main(argv=None) -> int:
             cell_timeout=args.timeout,
             budget=args.budget,
             feedback=not args.no_feedback,
-            kernel_name=install_grader_kernel(Path(tempfile.mkdtemp(prefix="dlfs-kernel-"))),
+            kernel_name=install_grader_kernel(
+                Path(tempfile.mkdtemp(prefix="dlfs-kernel-")), sandbox=sandbox
+            ),
             deny=(*PROTECTED, workdir),
-            ports=tuple(PortBlock().take(10)),  # no port race with other jobs on this node
+            sandboxed=sandbox,
         )
         print(json.dumps({k: result[k] for k in ("student", "assignment", "score", "status")}))
         return 0  # a failed submission is a result too (its status says why)
@@ -179,7 +198,7 @@ def main(argv=None) -> int:
         build()
         with tempfile.TemporaryDirectory(prefix="dlfs-examples-") as tmp:
             print("grading the example submissions (full marks, empty, half right):")
-            rows = grade(write_examples(Path(tmp)), ROOT / "grading")
+            rows = grade(write_examples(Path(tmp)), ROOT / "grading", sandbox=sandbox)
         print()
         print(format_table(rows))
         print("\ngrades: grading/grades.csv, feedback: grading/feedback/")

@@ -76,6 +76,7 @@ def build(
         cfg = nbg.load_config(
             workdir=Path(tmp), release=out / "release", solutions=out / "solutions"
         )
+        nbg.use_ipc(cfg, Path(tmp) / "k")
         for a in assignments:
             start = time.perf_counter()
             result = nbg.run(GenerateAssignment, cfg, a.id, force=True, create_assignment=True)

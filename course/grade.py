@@ -280,21 +280,28 @@ def autograde(
     budget: int | None = None,
     feedback: bool = True,
     merge_only: bool = False,
+    sandbox: bool = True,
     log=print,
 ) -> None:
-    """Grade every manifest entry with ``workers`` processes, then merge (single writer)."""
+    """Grade every manifest entry with ``workers`` processes, then merge (single writer).
+
+    Every kernel runs in the bubblewrap sandbox (course/sandbox.py); where it cannot
+    run this raises :class:`SandboxUnavailable` saying why, unless ``sandbox=False``.
+    """
     from .parallel import run_parallel
     from .worker import grade_one
 
     _quiet()
     workdir = Path(workdir).resolve()
     if not merge_only:
-        kernel = install_grader_kernel(workdir)
+        require_sandbox(sandbox, log)
+        kernel = install_grader_kernel(workdir, sandbox=sandbox)
         options = {
             "cell_timeout": cell_timeout,
             "budget": budget,
             "feedback": feedback,
             "kernel_name": kernel,
+            "sandboxed": sandbox,
         }
         tasks = {}
         for entry in _manifest(workdir):
@@ -312,6 +319,28 @@ def autograde(
                 result = {"student": key[0], "assignment": key[1], **result}
                 (out / "result.json").write_text(json.dumps(result))
     merge(workdir)
+
+
+NO_SANDBOX_WARNING = (
+    "WARNING: grading WITHOUT the OS sandbox (--no-sandbox): a submission can read files "
+    "and reach other kernels on this machine. Use it for your own tests, not for a class."
+)
+
+
+def require_sandbox(sandbox: bool, log=print) -> None:
+    """Refuse to grade when the sandbox was asked for and cannot run; warn when it was not."""
+    from . import sandbox as bwrap
+
+    if not sandbox:
+        log(NO_SANDBOX_WARNING)
+        return
+    reason = bwrap.unavailable()
+    if reason:
+        raise bwrap.SandboxUnavailable(
+            f"cannot grade safely: {reason}.\nEvery grading kernel runs in a bubblewrap "
+            "sandbox so that no submission can read another's files or reach its kernel. "
+            "To grade anyway (your own tests, never a class), pass --no-sandbox."
+        )
 
 
 def _results(workdir: Path) -> dict:
@@ -419,9 +448,11 @@ def grade(
     feedback: bool = True,
     assignments: list[str] | None = None,
     roster: list[str] | None = None,
+    sandbox: bool = True,
     log=print,
 ) -> list[GradeRow]:
     """All the steps on a fresh ``workdir``: collect, autograde, export; return the rows."""
+    require_sandbox(sandbox, lambda *_: None)  # before anything is written
     workdir = Path(workdir).resolve()
     if workdir.exists():
         shutil.rmtree(workdir)
@@ -434,6 +465,7 @@ def grade(
         cell_timeout=cell_timeout,
         budget=budget,
         feedback=feedback,
+        sandbox=sandbox,
         log=log,
     )
     return export(workdir)
@@ -446,33 +478,53 @@ def _bytes(size: str) -> int:
     return int(float(size.rstrip("KMG")) * factor)
 
 
-def install_grader_kernel(workdir: Path) -> str:
-    """A kernelspec for grading: course/kernel_guard.py, under ``prlimit`` where available.
+def install_grader_kernel(workdir: Path, sandbox: bool = True) -> str:
+    """A kernelspec for grading; returns the kernel name.
 
-    The guard keeps the instructor's files unreadable and dlkit.checks unpatched
-    (see course/kernel_guard.py); ``prlimit`` caps memory and CPU time, so a
-    submission that allocates many gigabytes gets a MemoryError in its own cell
-    instead of taking the grading machine down. Returns the kernel name.
+    Layers, outermost first (README, "Parallel, and safe against hostile submissions"):
+
+    - ``prlimit`` caps memory and CPU time, so a submission that allocates many
+      gigabytes gets a MemoryError in its own cell instead of taking the machine down;
+    - with ``sandbox``, course/sandbox.py runs the kernel under bubblewrap: its own
+      PID, network, IPC and mount namespaces, read-only system, one writable folder
+      (see that module); ``sandbox=False`` is for machines without it (a warning
+      is printed and every result says so);
+    - course/kernel_guard.py keeps dlkit.checks unpatched, refuses to start processes
+      or load native code, and keeps the instructor's files unreadable when there is
+      no sandbox to hide them.
+
+    The kernel talks to the grader over IPC (Unix sockets in the kernel's own folder,
+    see course/worker.py), not TCP: a sandboxed kernel has no network, and no two
+    kernels can race for a port. Interrupts (the cell time limit) go as messages
+    because a signal sent from outside does not reach a process in the sandbox.
     """
-    spec = workdir / "jupyter" / "kernels" / GRADER_KERNEL
+    spec = Path(workdir) / "jupyter" / "kernels" / GRADER_KERNEL
     spec.mkdir(parents=True, exist_ok=True)
     prlimit = shutil.which("prlimit")
     limits = [prlimit, f"--as={_bytes(MEMORY_LIMIT)}", f"--cpu={int(CPU_LIMIT)}"] if prlimit else []
-    argv = [
-        *limits,
-        sys.executable,
-        str(ROOT / "course" / "kernel_guard.py"),
-        "-f",
-        "{connection_file}",
-    ]
+    guard = str(ROOT / "course" / "kernel_guard.py")
+    kernel = [sys.executable, guard]
+    if sandbox:
+        from . import sandbox as bwrap
+
+        bwrap.write_spec(spec / "sandbox.json", kernel, read_only=[guard])
+        launcher = [sys.executable, "-I", "-S", str(ROOT / "course" / "sandbox.py")]
+        kernel = [*launcher, str(spec / "sandbox.json")]
+    argv = [*limits, *kernel, "-f", "{connection_file}"]
+    name = "sandboxed" if sandbox else "not sandboxed"
     (spec / "kernel.json").write_text(
         json.dumps(
-            {"argv": argv, "display_name": "Python 3 (grading, limited)", "language": "python"},
+            {
+                "argv": argv,
+                "display_name": f"Python 3 (grading, limited, {name})",
+                "language": "python",
+                "interrupt_mode": "message",
+            },
             indent=1,
         )
     )
     os.environ["JUPYTER_PATH"] = os.pathsep.join(
-        p for p in (str(workdir / "jupyter"), os.environ.get("JUPYTER_PATH", "")) if p
+        p for p in (str(Path(workdir) / "jupyter"), os.environ.get("JUPYTER_PATH", "")) if p
     )
     return GRADER_KERNEL
 

@@ -11,12 +11,17 @@ it
 - installs an audit hook (``sys.addaudithook``, which cannot be removed) that refuses
   to open anything under the folders listed in ``DLFS_GUARD_DENY`` (the instructor's
   source notebooks, the gradebooks, other students' work) except the kernel's own
-  working folder, to open another process's ``/proc/<pid>``, and to start processes
-  or load native libraries through ctypes once the kernel runs.
+  working folder, to open another process's ``/proc/<pid>``, and, once the kernel
+  runs, to start processes, load native libraries through ctypes, open Python
+  sockets or send signals to other processes. Each refusal says "blocked by the
+  grader", which the grader turns into a note on the grade.
 
 This raises the bar, it is not a sandbox: code in the kernel can still reach the
-snapshot itself. The grader therefore ends every notebook with a canary check that
-must fail; if it passes, the submission is flagged (see course/preprocessors.py).
+snapshot itself, and C code does not raise audit events. The operating system's
+sandbox (course/sandbox.py) is what isolates a kernel; this guard makes the common
+attempts fail loudly and keeps dlkit.checks honest. The grader also ends every
+notebook with a canary check that must fail; if it passes, the submission is flagged
+(see course/preprocessors.py).
 """
 
 import builtins
@@ -43,6 +48,10 @@ _BLOCKED_EVENTS = frozenset(
         "ctypes.call_function",
     }
 )
+#: the kernel talks to the grader through zmq (C code, no audit event): a Python socket
+#: opened by a submission is always an attempt to reach something else
+_NETWORK_EVENTS = frozenset({"socket.connect", "socket.bind", "socket.sendto", "socket.sendmsg"})
+_SIGNAL_EVENTS = frozenset({"os.kill", "os.killpg"})
 _SKIP_WALK = frozenset({"autograded", "feedback", "results", "incoming", "jupyter", "objects"})
 _PROC_OK = frozenset({"stat", "status", "cmdline", "statm", "comm"})
 _PATH_EVENTS = frozenset(
@@ -113,8 +122,17 @@ def _make_hook(roots, inodes, allowed, own_pid):
                 check_path(args[0])
             if event in ("shutil.copyfile", "os.link") and len(args) > 1:
                 check_path(args[0])
-        elif armed[0] and event in _BLOCKED_EVENTS:
+        elif not armed[0]:
+            return
+        elif event in _BLOCKED_EVENTS:
             refuse(event)
+        elif event in _NETWORK_EVENTS:
+            refuse(f"{event} to {args[1] if len(args) > 1 else '?'}")
+        elif event in _SIGNAL_EVENTS and args:
+            # ipykernel interrupts itself (os.kill(own pid), os.killpg(own group))
+            mine = own_pid if event == "os.kill" else os.getpgid(0)
+            if args[0] != mine:
+                refuse(f"{event}({args[0]}, ...): signals to other processes")
 
     return hook, armed
 

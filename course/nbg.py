@@ -55,6 +55,20 @@ def load_config(
     return cfg
 
 
+def use_ipc(cfg: Config, folder: Path) -> None:
+    """Kernels started with ``cfg`` talk over Unix sockets in ``folder``, not TCP.
+
+    No port to race for between parallel kernels, no network needed (a sandboxed
+    kernel has none), and no "running over TCP without encryption" warning. One
+    kernel at a time per folder; keep its path short (a socket path has <= 107 bytes).
+    """
+    folder = Path(folder)
+    folder.mkdir(parents=True, exist_ok=True)
+    cfg.KernelManager.transport = "ipc"
+    cfg.KernelManager.ip = str(folder / "ipc")
+    cfg.KernelManager.connection_file = str(folder / "kernel.json")
+
+
 def run(converter_cls, cfg: Config, assignment_id: str, student_id: str = ".", **attrs) -> dict:
     """Run one nbgrader converter; return nbgrader's {success, log, error} dict."""
     coursedir = CourseDirectory(config=cfg)

@@ -1,4 +1,4 @@
-"""Parallel autograding: N long-lived workers, private kernel ports, nothing lost.
+"""Parallel autograding: N long-lived workers, no shared ports or files, nothing lost.
 
 Why this shape (measured, see ../shared/TECH_NOTES.md): one ``nbgrader autograde``
 process per student pays nbgrader's ~4 s start-up every time (3x slower than
@@ -9,11 +9,9 @@ port clash. Here
   then runs ``course.worker.grade_one`` for one student after another, each in a
   scratch course with its own copy of the template gradebook: no worker ever opens
   the class gradebook; the parent merges the results (the single writer);
-- each worker holds an exclusive lock (``fcntl.flock``) on a block of TCP ports
-  for its lifetime, and its kernels use only ports of that block, rotating and
-  skipping any port that is busy: two kernels on this machine never race for a port,
-  even across concurrent grading runs. A kernel that fails to start is retried once
-  on other ports;
+- kernels talk over IPC transport (Unix sockets in a folder of each kernel's own,
+  see course/worker.py), so no two kernels on the machine race for a TCP port, even
+  across concurrent grading runs; a kernel that fails to start is retried once;
 - the parent watches every worker: a worker that dies or exceeds the hard time limit
   is killed and replaced, its student retried once, then given an error row. Every
   task ends with a result, so the batch always completes.
@@ -22,71 +20,17 @@ port clash. Here
 from __future__ import annotations
 
 import collections
-import fcntl
 import multiprocessing as mp
 import os
-import socket
-import tempfile
 import time
 import traceback
 from multiprocessing.connection import wait
-from pathlib import Path
-
-PORT_BASE = int(os.environ.get("DLFS_PORT_BASE", "21000"))  # below Linux's ephemeral range
-PORTS_PER_WORKER = 60
-MAX_SLOTS = 64
-LOCK_DIR = Path(tempfile.gettempdir()) / "dlfs-grader-ports"
 
 
 def default_workers() -> int:
     return max(
         1, len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count() or 1
     )
-
-
-class PortBlock:
-    """A block of ports owned by this process while it holds the block's lock file."""
-
-    def __init__(self):
-        LOCK_DIR.mkdir(parents=True, exist_ok=True)
-        for slot in range(MAX_SLOTS):
-            fd = os.open(LOCK_DIR / f"{slot}.lock", os.O_RDWR | os.O_CREAT, 0o666)
-            try:
-                fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
-            except OSError:
-                os.close(fd)
-                continue
-            self._fd, self.slot = fd, slot
-            self.ports = list(
-                range(
-                    PORT_BASE + slot * PORTS_PER_WORKER, PORT_BASE + (slot + 1) * PORTS_PER_WORKER
-                )
-            )
-            self._next = 0
-            return
-        raise RuntimeError(f"all {MAX_SLOTS} port blocks under {LOCK_DIR} are taken")
-
-    def take(self, n: int) -> list[int]:
-        """The next ``n`` ports of the block that are free right now."""
-        chosen = []
-        for _ in range(len(self.ports)):
-            port = self.ports[self._next]
-            self._next = (self._next + 1) % len(self.ports)
-            if port not in chosen and _free(port):
-                chosen.append(port)
-                if len(chosen) == n:
-                    return chosen
-        raise RuntimeError(f"fewer than {n} free ports in block {self.slot}")
-
-
-def _free(port: int) -> bool:
-    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as s:
-        s.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)  # as zmq binds
-        try:
-            s.bind(("127.0.0.1", port))
-        except OSError:
-            return False
-    return True
 
 
 def _worker_main(conn, env: dict) -> None:
@@ -96,8 +40,7 @@ def _worker_main(conn, env: dict) -> None:
     warnings.filterwarnings("ignore")
     from .worker import grade_one  # nbgrader is imported here, once per worker
 
-    block = PortBlock()
-    conn.send(("ready", block.slot))
+    conn.send(("ready", os.getpid()))
     while True:
         try:
             task = conn.recv()
@@ -106,7 +49,7 @@ def _worker_main(conn, env: dict) -> None:
         if task is None:
             return
         try:
-            result = grade_one(**task, ports=tuple(block.take(10)))
+            result = grade_one(**task)
         except Exception:
             result = {"status": "error: the grader failed: " + traceback.format_exc(limit=3)[-300:]}
         conn.send(("done", result))

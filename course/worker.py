@@ -11,8 +11,11 @@ assignment registered, no students) and leaves in ``out``
     <assignment>.html           the feedback (no hidden tests)
 
 The single writer (``course.grade.merge``) later copies these into the class
-gradebook and the workdir. A worker may pass its own kernel ports (see
-course/parallel.py) so that no two kernels on the machine ever race for one.
+gradebook and the workdir. The kernel talks to nbgrader over IPC transport: Unix
+sockets and the connection file in a folder of its own (``kernel_dir``), the only
+folder a sandboxed kernel can write (course/sandbox.py). No TCP port is opened, so
+kernels of parallel workers (or of concurrent jobs on a cluster node) never race
+for one, and a kernel without a network can still be reached.
 """
 
 from __future__ import annotations
@@ -32,7 +35,7 @@ from . import nbg, notebooks
 from .repair import repair
 
 RESULT = "result.json"
-PORT_NAMES = ("shell_port", "iopub_port", "stdin_port", "control_port", "hb_port")
+NO_SANDBOX_NOTE = "graded without the OS sandbox (--no-sandbox)"
 _ERRORS = (
     ("DeadKernelError", "the kernel died (crash, os._exit or out of memory)"),
     ("old metadata format", "graded cells were duplicated or their metadata edited"),
@@ -84,7 +87,7 @@ def _output_notes(autograded: Path, guard: dict) -> list[str]:
         if "[output truncated by the grader" in text or "Output truncated" in text:
             notes.append("output truncated")
         if "blocked by the grader" in text:
-            notes.append("tried to read protected files or start processes (blocked)")
+            notes.append("tried to reach protected files, other processes or the network (blocked)")
     checks_patched = [n for n in guard.get("restored", []) if n.startswith(("dlkit", "checks"))]
     others = [n for n in guard.get("restored", []) if n not in checks_patched]
     if checks_patched:
@@ -127,9 +130,9 @@ def grade_one(
     budget: int | None = None,
     feedback: bool = True,
     kernel_name: str | None = None,
-    ports: tuple[int, ...] | None = None,
     deny: tuple[Path, ...] = (),
     scratch_root: Path | None = None,
+    sandboxed: bool = True,
 ) -> dict:
     """Autograde ``notebook`` as ``student``'s ``assignment_id``; write and return result.json."""
     start = time.perf_counter()
@@ -166,8 +169,13 @@ def grade_one(
         return _finish(result, out, "error: not a valid notebook file (broken JSON)", start)
     repaired = repair(nb, release_nb)
     result["notes"] += _tampering(nb, release_nb) + repaired
+    if not sandboxed:
+        result["notes"].append(NO_SANDBOX_NOTE)
 
     scratch = Path(tempfile.mkdtemp(prefix=f"dlfs-{student}-", dir=scratch_root))
+    # short and apart from the scratch course: a Unix socket's path has at most 107 bytes,
+    # and a sandboxed kernel sees this folder only
+    kernel_dir = Path(tempfile.mkdtemp(prefix="dlfsk-"))
     try:
         target = scratch / "submitted" / student / assignment_id / f"{assignment_id}.ipynb"
         notebooks.write(nb, target)
@@ -178,14 +186,10 @@ def grade_one(
         cfg.GuardedExecute.report_path = str(scratch / "guard.json")
         if kernel_name:
             cfg.Execute.kernel_name = kernel_name
+        nbg.use_ipc(cfg, kernel_dir)
         deny_paths = [*map(str, deny), str(scratch)]
         outcome = None
-        for attempt in range(2):  # a kernel that failed to start gets a second chance
-            if ports:
-                for name, port in zip(
-                    PORT_NAMES, ports[attempt * 5 : attempt * 5 + 5], strict=False
-                ):
-                    setattr(cfg.KernelManager, name, port)
+        for _attempt in range(2):  # a kernel that failed to start gets a second chance
             with nbg.env(DLFS_GUARD_DENY=os.pathsep.join(deny_paths)):
                 outcome = nbg.run(
                     Autograde, cfg, assignment_id, student, force=True, create_student=True
@@ -218,6 +222,7 @@ def grade_one(
         return _finish(result, out, status, start)
     finally:
         shutil.rmtree(scratch, ignore_errors=True)
+        shutil.rmtree(kernel_dir, ignore_errors=True)
 
 
 def _finish(result: dict, out: Path, status: str, start: float) -> dict:

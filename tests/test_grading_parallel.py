@@ -1,15 +1,24 @@
-"""Parallel grading loses nothing: 56 submissions with 2 workers score exactly as sequentially.
+"""Parallel grading loses nothing, and no submission reaches the one graded beside it.
+
+56 submissions with 2 workers score exactly as sequentially:
 
 Eight distinct honest variants of the smallest assignment (full marks, empty, half
 right, five catalogued mutants) are graded once with one worker; then seven copies of
 each, 56 submissions, with two workers. Every score and every test cell's points must
 match, and every submission must be in the class gradebook (merged by the one writer).
+
+A submission that hunts for other grading kernels (``/proc``, connection files,
+loopback, signals, the gradebook, the source notebook, the home folder) is graded
+beside a slow correct one: in the sandbox the correct one keeps full marks and the
+attempt gets a note; without the sandbox the same attack costs the victim points.
 """
 
 import json
+import re
+import shutil
 
 import pytest
-from fixtures.submissions import FIRST, clean_variants
+from fixtures.submissions import FIRST, clean_variants, reach_out, slow_but_correct
 
 from course import nbg, notebooks
 from course.grade import grade
@@ -64,3 +73,43 @@ def test_every_result_is_in_the_class_gradebook(runs):
                 if "auto_score" in values:
                     grade = gb.find_grade(name, notebook_id, FIRST.id, row.student)
                     assert grade.auto_score == values["auto_score"]
+
+
+# --- isolation: a submission that goes after the kernel graded beside it -------------
+
+
+def _reach_out(tmp_path_factory, sandbox):
+    subs, workdir = tmp_path_factory.mktemp("reach_in"), tmp_path_factory.mktemp("reach")
+    notebooks.write(reach_out(workdir, seconds=12), subs / "attacker" / FIRST.notebook)
+    notebooks.write(slow_but_correct(seconds=6), subs / "victim" / FIRST.notebook)
+    rows = grade(subs, workdir, workers=2, feedback=False, sandbox=sandbox, log=lambda *_: None)
+    nb = notebooks.read(workdir / "autograded" / "attacker" / FIRST.id / FIRST.notebook)
+    printed = "".join(o.get("text", "") for c in nb.cells for o in c.get("outputs", []))
+    found = json.loads(re.search(r"DLFS_REACH_OUT (.*)", printed)[1])
+    return {r.student: r for r in rows}, found
+
+
+def test_a_sandboxed_kernel_cannot_reach_the_kernel_graded_beside_it(tmp_path_factory):
+    rows, found = _reach_out(tmp_path_factory, sandbox=True)
+    assert rows["victim"].status == "graded" and rows["victim"].score == FIRST.points
+    attacker = rows["attacker"]
+    assert attacker.status == "graded" and attacker.score == FIRST.points
+    assert "blocked" in attacker.notes, attacker
+    assert found["hijacked"] == [] and found["kernels"] == [], found
+    assert found["pids"] == ["1"], found  # its own PID namespace: bwrap's init and itself
+    assert set(found["home"]) <= {"ipython", "matplotlib", "jupyter"} | {
+        name for name in found["home"] if name.startswith("dlfsk-")
+    }, found
+    refused = " ".join(found["refused"])
+    for what in ("loopback", "signal", "gradebook", "source"):
+        assert f"{what}:" in refused, found
+
+
+def test_without_the_sandbox_the_same_attack_costs_the_victim_points(tmp_path_factory):
+    """The attack is real: what the test above proves is the sandbox's doing."""
+    if shutil.which("bwrap") is None:
+        pytest.skip("bubblewrap missing: the test above fails and says how to install it")
+    rows, found = _reach_out(tmp_path_factory, sandbox=False)
+    assert found["hijacked"], found
+    assert rows["victim"].score < FIRST.points, rows["victim"]
+    assert "without the OS sandbox" in rows["victim"].notes

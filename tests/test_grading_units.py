@@ -1,8 +1,9 @@
-"""The grading machinery without kernels: repair, LMS names, ports, the guard, redaction."""
+"""The grading machinery without kernels: repair, LMS names, the guard, the sandbox, redaction."""
 
 import copy
 import importlib.util
 import json
+import os
 import zipfile
 
 import nbformat
@@ -11,7 +12,6 @@ import pytest
 from course import notebooks
 from course.config import ASSIGNMENTS, ROOT
 from course.grade import _manifest, collect, lms_name_plugin, read_roster
-from course.parallel import PortBlock
 from course.preprocessors import RedactHiddenTests, hidden_test_lines
 from course.repair import repair
 
@@ -125,13 +125,6 @@ def test_roster_gives_absent_students_a_row_and_flags_strangers(tmp_path):
         read_roster(tmp_path / "empty.txt")
 
 
-def test_port_blocks_are_exclusive_and_disjoint():
-    a, b = PortBlock(), PortBlock()
-    assert a.slot != b.slot and not set(a.ports) & set(b.ports)
-    taken = a.take(10)
-    assert len(set(taken)) == 10 and set(taken) <= set(a.ports)
-
-
 def _guard():
     spec = importlib.util.spec_from_file_location(
         "kernel_guard", ROOT / "course" / "kernel_guard.py"
@@ -160,6 +153,24 @@ def test_guard_hook_blocks_protected_files_and_processes(tmp_path):
     armed[0] = True
     with pytest.raises(PermissionError):
         hook("subprocess.Popen", ("cat",))
+
+
+def test_guard_hook_blocks_sockets_and_signals_to_others_once_armed():
+    guard = _guard()
+    pid = os.getpid()
+    hook, armed = guard._make_hook((), set(), "/nowhere/", pid)
+    hook("socket.connect", (None, ("127.0.0.1", 8888)))  # the kernel is still starting
+    armed[0] = True
+    for event, args in (
+        ("socket.connect", (None, ("127.0.0.1", 8888))),
+        ("socket.bind", (None, ("0.0.0.0", 9999))),
+        ("os.kill", (pid + 1, 9)),
+        ("os.killpg", (os.getpgid(0) + 1, 2)),
+    ):
+        with pytest.raises(PermissionError, match="blocked by the grader"):
+            hook(event, args)
+    hook("os.kill", (pid, 2))  # ipykernel interrupting itself
+    hook("os.killpg", (os.getpgid(0), 2))
 
 
 def test_guard_restore_puts_back_patched_checks():

@@ -32,6 +32,7 @@ from nbgrader.preprocessors import (  # noqa: E402
 )
 
 from course.preprocessors import (  # noqa: E402
+    FeedbackExporter,
     GuardedExecute,
     LimitOutputBytes,
     RedactHiddenTests,
@@ -77,6 +78,7 @@ c.Autograde.autograde_preprocessors = [
 ]
 # Feedback shows scores, visible tests and each failed check's message, never the hidden
 # tests: not in the source, and not quoted by a traceback or printed by a submission.
+c.GenerateFeedback.exporter_class = FeedbackExporter  # templates compiled once per process
 c.GenerateFeedback.preprocessors = [
     GetGrades,
     RedactHiddenTests,

@@ -20,6 +20,7 @@ for one, and a kernel without a network can still be reached.
 
 from __future__ import annotations
 
+import html
 import json
 import os
 import shutil
@@ -150,6 +151,7 @@ def grade_one(
         "status": "",
         "notes": [],
         "cells": {},
+        "timings": {},  # seconds per phase (nbgrader's autograde, feedback); "seconds" in all
     }
     release_nb_path = Path(release) / assignment_id / f"{assignment_id}.ipynb"
     try:
@@ -191,10 +193,12 @@ def grade_one(
         outcome = None
         for _attempt in range(2):  # a kernel that failed to start gets a second chance
             with nbg.env(DLFS_GUARD_DENY=os.pathsep.join(deny_paths)):
+                phase = time.perf_counter()
                 outcome = nbg.run(
                     Autograde, cfg, assignment_id, student, force=True, create_student=True
                 )
             text = f"{outcome.get('log', '')}\n{outcome.get('error', '')}"
+            result["timings"]["autograde"] = round(time.perf_counter() - phase, 2)
             if outcome["success"] or "DeadKernelError" in text:
                 break
         text = f"{outcome.get('log', '')}\n{outcome.get('error', '')}"
@@ -213,16 +217,33 @@ def grade_one(
             status = "error: tampering detected (checks forced to pass), scored 0; review by hand"
         shutil.copyfile(autograded, out / f"{assignment_id}.ipynb")
         if feedback:
+            phase = time.perf_counter()
             fb = nbg.run(GenerateFeedback, cfg, assignment_id, student, force=True)
-            html = scratch / "feedback" / student / assignment_id / f"{assignment_id}.html"
-            if fb["success"] and html.exists():
-                shutil.copyfile(html, out / f"{assignment_id}.html")
+            result["timings"]["feedback"] = round(time.perf_counter() - phase, 2)
+            page = scratch / "feedback" / student / assignment_id / f"{assignment_id}.html"
+            if fb["success"] and page.exists():
+                page = with_notes(page.read_text(encoding="utf-8"), result["notes"])
+                (out / f"{assignment_id}.html").write_text(page, encoding="utf-8")
             elif status == "graded":
                 status = "graded (feedback failed)"
         return _finish(result, out, status, start)
     finally:
         shutil.rmtree(scratch, ignore_errors=True)
         shutil.rmtree(kernel_dir, ignore_errors=True)
+
+
+def with_notes(page: str, notes: list[str]) -> str:
+    """The feedback page with the grader's notes (time limits, tampering, no sandbox) on top."""
+    if not notes:
+        return page
+    items = "".join(f"<li>{html.escape(note)}</li>" for note in dict.fromkeys(notes))
+    box = (
+        '<div class="dlfs-grader-notes" style="margin:1em;padding:0.5em 1em;'
+        'border-left:4px solid #c60;background:#fff7ee">'
+        f"<strong>Notes from the grader</strong><ul>{items}</ul></div>"
+    )
+    at = page.find(">", page.find("<body")) + 1 if "<body" in page else 0
+    return page[:at] + box + page[at:]
 
 
 def _finish(result: dict, out: Path, status: str, start: float) -> dict:

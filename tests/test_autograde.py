@@ -207,3 +207,12 @@ def test_feedback_names_the_failed_check_and_its_message(graded):
     text = html.unescape(re.sub(r"<[^>]+>", "", page))
     assert "standardize_hidden" in text or "AssertionError" in text
     assert "AssertionError: " in text  # the check's message, without the hidden code
+
+
+def test_feedback_starts_with_the_graders_notes(graded):
+    _, workdir = graded
+    page = (workdir / "feedback" / "loops_forever" / FIRST.id / f"{FIRST.id}.html").read_text()
+    notes = page[page.index("Notes from the grader") :]
+    assert "a cell hit the time limit" in notes[: notes.index("</ul>")]
+    page = (workdir / "feedback" / "ada_full_marks" / FIRST.id / f"{FIRST.id}.html").read_text()
+    assert "Notes from the grader" not in page

@@ -202,3 +202,15 @@ def test_redaction_keeps_the_message_and_drops_hidden_code():
     text = json.dumps(nb)
     assert hidden not in json.dumps([c.outputs for c in nb.cells if c.cell_type == "code"])
     assert "stolen:" in text and "AssertionError: shape: expected (3,)" in text
+
+
+def test_feedback_page_gets_the_graders_notes_on_top():
+    from course.worker import with_notes
+
+    page = "<html><head></head><body class='x'><h1>Feedback</h1></body></html>"
+    assert with_notes(page, []) == page
+    noted = with_notes(
+        page, ["a cell hit the time limit", "a <b> & c", "a cell hit the time limit"]
+    )
+    assert noted.index("Notes from the grader") < noted.index("<h1>")
+    assert noted.count("time limit") == 1 and "a &lt;b&gt; &amp; c" in noted

@@ -155,3 +155,33 @@ def test_the_kernel_starts_fast_and_can_be_interrupted(kernel):
     assert reply["parent_header"]["msg_id"] == msg_id
     assert reply["content"]["ename"] == "KeyboardInterrupt"
     assert _value(client, "1 + 1") == 2
+
+
+@pytest.mark.slow
+@pytest.mark.xdist_group("autograde")
+def test_grade_one_grades_in_the_same_sandbox(tmp_path):
+    """The per-student command (cluster job arrays run it) isolates its kernel too."""
+    import subprocess
+    import sys
+
+    from fixtures.submissions import FIRST, reach_out
+
+    from course import notebooks
+    from course.grade import collect, prepare
+
+    workdir = tmp_path / "grading"
+    notebooks.write(reach_out(workdir, seconds=1), tmp_path / "subs" / "eve" / FIRST.notebook)
+    collect(tmp_path / "subs", workdir, log=lambda *_: None)
+    prepare(workdir)
+    submitted = workdir / "submitted" / "eve" / FIRST.id / FIRST.notebook
+    out = tmp_path / "out"
+    command = [sys.executable, "-m", "course", "grade-one", FIRST.id, "eve", str(submitted)]
+    command += ["--out", str(out), "--workdir", str(workdir), "--no-feedback"]
+    run = subprocess.run(command, cwd=ROOT, capture_output=True, text=True, timeout=300)
+    assert run.returncode == 0, run.stderr[-2000:]
+    result = json.loads((out / "result.json").read_text())
+    assert result["status"] == "graded" and result["score"] == FIRST.points, result
+    assert any("blocked" in note for note in result["notes"]), result
+    nb = notebooks.read(out / FIRST.notebook)
+    printed = "".join(o.get("text", "") for c in nb.cells for o in c.get("outputs", []))
+    assert '"pids": ["1"]' in printed, printed[-2000:]

@@ -447,6 +447,11 @@ class _Target:
             self.runner = None  # built on the first call let through
             self.obj.__code__ = self.gate
 
+    def installed(self) -> bool:
+        if self.where:
+            return getattr(*self.where) is self.gate
+        return self.obj.__code__ is self.gate
+
     def uninstall(self) -> None:
         if self.saved is None:
             return
@@ -605,7 +610,8 @@ def _trapped(references: Sequence[Callable] = (), allow=()):
     alias, except those in ``allow`` and whatever dlkit calls internally; yield the list of
     the names of trapped functions that were called."""
     state = _TRAP
-    if state.active:  # a check inside a check: the trap is set, only narrow what is allowed
+    # a check inside a check (the trap really is set, not just flagged): only narrow what is allowed
+    if state.active and state.current and state.current[0].installed():
         outer_allowed, outer_fired = state.allowed, state.fired
         forbidden = {id(getattr(r, "__func__", r)) for r in references}
         state.allowed = outer_allowed & frozenset(

@@ -425,7 +425,7 @@ class _Target:
     """One dlkit callable under the trap: a function whose ``__code__`` is swapped, or (for
     a C-level wrapper such as ``functools.lru_cache``) a module attribute that is replaced."""
 
-    __slots__ = ("obj", "name", "module", "owner", "index", "gate", "saved", "runner", "where")
+    __slots__ = ("obj", "name", "module", "owner", "index", "gate", "saved", "where")
 
     def __init__(self, obj, name: str, module: str, owner, index: int, where=None):
         self.obj, self.name, self.module, self.owner, self.index = obj, name, module, owner, index
@@ -434,18 +434,25 @@ class _Target:
         self.gate = _gate_code(index, n_free, getattr(obj, "__name__", "gate"))
         if where:
             self.gate = types.FunctionType(self.gate, vars(where[0]), where[1])
-        self.saved = self.runner = None
+        self.saved = None  # the real code (or attribute) while the trap is set
 
     def install(self) -> None:
+        self.saved = getattr(*self.where) if self.where else self.obj.__code__
+        self.rearm()
+
+    def rearm(self) -> None:
         if self.where:
-            module, attr = self.where
-            self.saved = getattr(module, attr)
-            self.runner = self.saved
-            setattr(module, attr, self.gate)
+            setattr(*self.where, self.gate)
         else:
-            self.saved = self.obj.__code__
-            self.runner = None  # built on the first call let through
             self.obj.__code__ = self.gate
+
+    def lift(self) -> None:
+        """Put the real code back for a while (an allowed call is running), keeping ``saved``."""
+        if self.saved is not None:
+            if self.where:
+                setattr(*self.where, self.saved)
+            else:
+                self.obj.__code__ = self.saved
 
     def installed(self) -> bool:
         if self.where:
@@ -453,22 +460,20 @@ class _Target:
         return self.obj.__code__ is self.gate
 
     def uninstall(self) -> None:
-        if self.saved is None:
-            return
-        if self.where:
-            setattr(*self.where, self.saved)
-        else:
-            self.obj.__code__ = self.saved
+        self.lift()
         self.saved = None
 
     def run(self, args: tuple, kwargs: dict):
-        if self.runner is None:  # a twin of the function with its real code
-            f = self.obj
-            self.runner = types.FunctionType(
+        """Call the real thing (the trap is lifted while it runs)."""
+        if self.where:
+            return self.saved(*args, **kwargs)
+        f = self.obj
+        if f.__code__ is self.gate:  # not lifted (an interrupted lift): run a twin, not the gate
+            f = types.FunctionType(
                 self.saved, f.__globals__, f.__name__, f.__defaults__, f.__closure__
             )
-            self.runner.__kwdefaults__ = f.__kwdefaults__
-        return self.runner(*args, **kwargs)
+            f.__kwdefaults__ = self.obj.__kwdefaults__
+        return f(*args, **kwargs)
 
 
 def _dlkit_modules() -> list[tuple[str, types.ModuleType]]:
@@ -545,27 +550,39 @@ def _trap_call(index: int, args: tuple, kwargs: dict):
     """What every trapped dlkit function runs while a delegation check is under way."""
     state = _TRAP
     target = state.current[index]
-    if state.active and state.depth == 0 and index not in state.allowed:
+    if state.depth == 0 and index not in state.allowed:
         state.fired.append(target.name)
         raise RuntimeError(f"{target.name} may not be used here ({_TRAP_MESSAGE})")
-    state.depth += 1  # dlkit's own internals (validation, helpers) run freely from here
-    try:
+    with _lifted(state):  # an allowed call: dlkit runs at full speed, its internals included
         result = target.run(args, kwargs)
+    return _let_through(result) if inspect.isgenerator(result) else result
+
+
+@contextlib.contextmanager
+def _lifted(state: _TrapState):
+    """Lift the trap while allowed dlkit code runs; set it again when it returns (whatever
+    it calls in the meantime, dlkit's helpers or a function of the student's, runs freely)."""
+    state.depth += 1
+    if state.depth == 1:
+        for target in state.current:
+            target.lift()
+    try:
+        yield
     finally:
         state.depth -= 1
-    return _let_through(result) if inspect.isgenerator(result) else result
+        if state.depth == 0 and state.active:
+            for target in state.current:
+                target.rearm()
 
 
 def _let_through(generator):
     """Iterate a generator that an allowed dlkit function returned, its body still allowed."""
     while True:
-        _TRAP.depth += 1
         try:
-            item = next(generator)
+            with _lifted(_TRAP):
+                item = next(generator)
         except StopIteration as stop:
             return stop.value
-        finally:
-            _TRAP.depth -= 1
         yield item
 
 
@@ -610,8 +627,13 @@ def _trapped(references: Sequence[Callable] = (), allow=()):
     alias, except those in ``allow`` and whatever dlkit calls internally; yield the list of
     the names of trapped functions that were called."""
     state = _TRAP
+    first = state.current[0] if state.current else None
+    if state.active and state.depth > 0 and first is not None and first.saved is not None:
+        # called from dlkit code that an outer check allows (the trap is lifted meanwhile)
+        yield []
+        return
     # a check inside a check (the trap really is set, not just flagged): only narrow what is allowed
-    if state.active and state.current and state.current[0].installed():
+    if state.active and first is not None and first.installed():
         outer_allowed, outer_fired = state.allowed, state.fired
         forbidden = {id(getattr(r, "__func__", r)) for r in references}
         state.allowed = outer_allowed & frozenset(
@@ -648,6 +670,7 @@ def _trapped(references: Sequence[Callable] = (), allow=()):
         yield state.fired
     finally:
         state.active = False
+        state.depth = 0
         _restore(current)
 
 

@@ -391,3 +391,31 @@ def test_a_forged_active_flag_does_not_switch_the_trap_off():
     finally:
         C._TRAP.active = False
     assert "(dlkit.losses.mse)" in text
+
+
+def test_allowed_dlkit_code_runs_with_the_trap_lifted_and_set_again_after():
+    from dlkit import data, layers
+
+    X = np.random.default_rng(2).normal(size=(8, 3))
+    seen = []
+
+    def fit_then_cheat(X):
+        model = layers.Sequential(layers.Dense(3, 2, rng=0))  # allowed: built at full speed
+        seen.append(next(t for t in C._TRAP.current if t.obj is layers.dense_forward).installed())
+        model.forward(X)  # allowed again, after the trap was set again
+        return data.standardize(X)  # not allowed
+
+    text = message(C.check_not_delegating, fit_then_cheat, args=(X,), allow=[layers])
+    assert "(dlkit.data.standardize)" in text
+    assert seen == [True]  # the trap was set again once the allowed call returned
+    # an allowed call whose gates were not all lifted (an interrupted lift) still runs
+    targets = C._targets()
+    dense_forward = next(t for t in targets if t.name == "dlkit.layers.dense_forward")
+    with C._trapped(allow=[layers]):
+        dense_forward.rearm()
+        C._TRAP.depth = 1  # as if inside allowed code
+        try:
+            assert layers.dense_forward(np.ones((1, 2)), np.ones((2, 1)), np.zeros(1))[0, 0] == 2
+        finally:
+            C._TRAP.depth = 0
+    assert layers.dense_forward(np.ones((1, 2)), np.ones((2, 1)), np.zeros(1))[0, 0] == 2

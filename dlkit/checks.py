@@ -373,9 +373,10 @@ class _TrapState:
 
     While the trap is set, every function and method defined in dlkit's source files
     (``checks`` excepted) runs a gate instead of its own code: the gate calls
-    :func:`_trap_call`, which lets the call through when it comes from dlkit code already
-    running (``depth > 0``) or when the check allows that function, and otherwise records
-    the function's name in ``fired`` and raises.
+    :func:`_trap_call`, which records the function's name in ``fired`` and raises, unless
+    the check allows that function. An allowed call lifts the trap (``depth`` counts the
+    allowed calls under way) so that dlkit's own internals run at full speed, and sets it
+    again when it returns.
     """
 
     def __init__(self):
@@ -392,18 +393,18 @@ _TRAP = _TrapState()
 
 
 @functools.cache
-def _gate_template(n_free: int) -> types.CodeType:
+def _gate_template(n_free: int, generator: bool) -> types.CodeType:
     """Code of a gate with ``n_free`` free variables: a function's code can only be swapped
-    for code with as many free variables as its closure has cells (``super()`` needs one)."""
+    for code with as many free variables as its closure has cells (``super()`` needs one),
+    and (from Python 3.13 on, or with a DeprecationWarning) of the same kind: a generator
+    function gets a generator gate, which fires when it is first iterated."""
     names = [f"_cell{i}" for i in range(n_free)]
+    call = f"__import__('sys').modules['dlkit.checks']._trap_call('{_INDEX_PLACEHOLDER}', args, kwargs)"
     lines = ["def _factory():"]
     if names:
         lines.append(f"    {' = '.join(names)} = None")
-    lines += [
-        "    def _gate(*args, **kwargs):",
-        "        return __import__('sys').modules['dlkit.checks']._trap_call("
-        f"'{_INDEX_PLACEHOLDER}', args, kwargs)",
-    ]
+    lines.append("    def _gate(*args, **kwargs):")
+    lines.append(f"        return (yield from {call})" if generator else f"        return {call}")
     if names:
         lines.append(f"        {', '.join(names)}  # never runs; makes the cells free variables")
     lines.append("    return _gate")
@@ -412,8 +413,8 @@ def _gate_template(n_free: int) -> types.CodeType:
     return namespace["_factory"]().__code__
 
 
-def _gate_code(index: int, n_free: int, name: str) -> types.CodeType:
-    template = _gate_template(n_free)
+def _gate_code(index: int, n_free: int, name: str, generator: bool = False) -> types.CodeType:
+    template = _gate_template(n_free, generator)
     consts = tuple(index if c == _INDEX_PLACEHOLDER else c for c in template.co_consts)
     names = {"co_name": name}
     if hasattr(template, "co_qualname"):  # Python 3.11+: tracebacks show the function's name
@@ -430,8 +431,10 @@ class _Target:
     def __init__(self, obj, name: str, module: str, owner, index: int, where=None):
         self.obj, self.name, self.module, self.owner, self.index = obj, name, module, owner, index
         self.where = where  # (module object, attribute) for a replaced attribute
-        n_free = 0 if where else len(obj.__code__.co_freevars)
-        self.gate = _gate_code(index, n_free, getattr(obj, "__name__", "gate"))
+        code = None if where else obj.__code__
+        n_free = len(code.co_freevars) if code else 0
+        generator = bool(code and code.co_flags & inspect.CO_GENERATOR)
+        self.gate = _gate_code(index, n_free, getattr(obj, "__name__", "gate"), generator)
         if where:
             self.gate = types.FunctionType(self.gate, vars(where[0]), where[1])
         self.saved = None  # the real code (or attribute) while the trap is set
@@ -550,6 +553,8 @@ def _trap_call(index: int, args: tuple, kwargs: dict):
     """What every trapped dlkit function runs while a delegation check is under way."""
     state = _TRAP
     target = state.current[index]
+    if not state.active:  # a generator's gate created in a check and iterated after it
+        return (getattr(*target.where) if target.where else target.obj)(*args, **kwargs)
     if state.depth == 0 and index not in state.allowed:
         state.fired.append(target.name)
         raise RuntimeError(f"{target.name} may not be used here ({_TRAP_MESSAGE})")

@@ -419,3 +419,24 @@ def test_allowed_dlkit_code_runs_with_the_trap_lifted_and_set_again_after():
         finally:
             C._TRAP.depth = 0
     assert layers.dense_forward(np.ones((1, 2)), np.ones((2, 1)), np.zeros(1))[0, 0] == 2
+
+
+def test_generator_functions_get_generator_gates():
+    """Python 3.13 deprecates giving a generator function the code of a plain function."""
+    import inspect
+    import warnings
+
+    from dlkit import optim
+
+    for t in C._targets():
+        if t.where is None:
+            kind = inspect.CO_GENERATOR
+            assert (t.obj.__code__.co_flags & kind) == (t.gate.co_flags & kind), t.name
+    X, y = np.arange(12.0).reshape(6, 2), np.arange(6)
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        text = message(C.check_not_delegating, lambda: optim.iterate_minibatches(X, y, 4))
+    assert "(dlkit.optim.iterate_minibatches)" in text  # fired when the check iterated it
+    # a generator made inside the check and iterated after it runs the real code
+    leftover = C.check_not_delegating(lambda: [optim.iterate_minibatches(X, y, 3)])[0]
+    assert [len(b) for b, _ in leftover] == [3, 3]

@@ -194,9 +194,11 @@ def report(assignment_id: str) -> int:
     run = source_run(assignment_id)
     problems = 0
     variants = load_variants(assignment_id)
+    delegating = load_variants(assignment_id, DELEGATION_DIR)
     for exercise in run.exercises:
         mine = [v for v in variants if v.exercise == exercise]
         n_mutants = sum(not v.correct for v in mine)
+        mine += [v for v in delegating if v.exercise == exercise]
         flag = "" if n_mutants >= 2 else "   <-- fewer than 2 mutants"
         problems += n_mutants < 2
         print(f"{exercise} ({run.exercises[exercise].points:g} points, {n_mutants} mutants){flag}")

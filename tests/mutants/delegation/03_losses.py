@@ -101,7 +101,7 @@ def categorical_cross_entropy__delegates_logits(Y, P, eps=1e-12):
 # ---------------------------------------------------------------------- cross_entropy_from_logits
 
 
-def cross_entropy_from_logits__delegates_softmax(Y, Z):
+def cross_entropy_from_logits__delegates_softmax_then_loss(Y, Z):
     """Public siblings: categorical_cross_entropy of `dlkit.activations.softmax`."""
     return dlkit.losses.categorical_cross_entropy(Y, dlkit.activations.softmax(Z))
 

@@ -440,3 +440,21 @@ def test_generator_functions_get_generator_gates():
     # a generator made inside the check and iterated after it runs the real code
     leftover = C.check_not_delegating(lambda: [optim.iterate_minibatches(X, y, 3)])[0]
     assert [len(b) for b, _ in leftover] == [3, 3]
+
+
+def test_not_delegating_takes_the_check_s_own_hint():
+    from dlkit import data
+
+    text = message(
+        C.check_not_delegating,
+        lambda: data.digits(),
+        allow=[data.standardize],
+        hint="train on the data you are given.",
+    )
+    assert (
+        text.splitlines()[0]
+        == "<lambda> calls dlkit's reference implementation (dlkit.data.digits)."
+    )
+    assert "write the computation yourself" not in text
+    assert "allowed here: dlkit.data.standardize; the rest of dlkit" in text
+    assert text.endswith("Hint: train on the data you are given.")

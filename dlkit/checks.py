@@ -19,7 +19,12 @@ from __future__ import annotations
 
 import contextlib
 import copy
+import functools
+import importlib
 import inspect
+import os
+import sys
+import types
 import warnings
 from collections.abc import Callable, Sequence
 
@@ -359,23 +364,319 @@ def check_gradient(
 # ------------------------------------------------------------- delegation and loops
 
 _TRAP_MESSAGE = "__dlkit_reference_was_called__"
+_TRAP_FILENAME = "<dlkit delegation trap>"
+_INDEX_PLACEHOLDER = "__dlkit_trap_index__"
 
 
-def _tripwire(*args, **kwargs):
-    raise RuntimeError("__dlkit_reference_was_called__")
+class _TrapState:
+    """The delegation trap of this process: which dlkit functions it covers and what fired.
+
+    While the trap is set, every function and method defined in dlkit's source files
+    (``checks`` excepted) runs a gate instead of its own code: the gate calls
+    :func:`_trap_call`, which records the function's name in ``fired`` and raises, unless
+    the check allows that function. An allowed call lifts the trap (``depth`` counts the
+    allowed calls under way) so that dlkit's own internals run at full speed, and sets it
+    again when it returns.
+    """
+
+    def __init__(self):
+        self.active = False
+        self.depth = 0
+        self.allowed: frozenset[int] = frozenset()
+        self.fired: list[str] = []
+        self.current: list[_Target] = []
+        self.cache_key = None
+        self.cached: list[_Target] = []
+
+
+_TRAP = _TrapState()
+
+
+@functools.cache
+def _gate_template(n_free: int, generator: bool) -> types.CodeType:
+    """Code of a gate with ``n_free`` free variables: a function's code can only be swapped
+    for code with as many free variables as its closure has cells (``super()`` needs one),
+    and (from Python 3.13 on, or with a DeprecationWarning) of the same kind: a generator
+    function gets a generator gate, which fires when it is first iterated."""
+    names = [f"_cell{i}" for i in range(n_free)]
+    call = f"__import__('sys').modules['dlkit.checks']._trap_call('{_INDEX_PLACEHOLDER}', args, kwargs)"
+    lines = ["def _factory():"]
+    if names:
+        lines.append(f"    {' = '.join(names)} = None")
+    lines.append("    def _gate(*args, **kwargs):")
+    lines.append(f"        return (yield from {call})" if generator else f"        return {call}")
+    if names:
+        lines.append(f"        {', '.join(names)}  # never runs; makes the cells free variables")
+    lines.append("    return _gate")
+    namespace: dict = {}
+    exec(compile("\n".join(lines), _TRAP_FILENAME, "exec"), namespace)
+    return namespace["_factory"]().__code__
+
+
+def _gate_code(index: int, n_free: int, name: str, generator: bool = False) -> types.CodeType:
+    template = _gate_template(n_free, generator)
+    consts = tuple(index if c == _INDEX_PLACEHOLDER else c for c in template.co_consts)
+    names = {"co_name": name}
+    if hasattr(template, "co_qualname"):  # Python 3.11+: tracebacks show the function's name
+        names["co_qualname"] = name
+    return template.replace(co_consts=consts, **names)
+
+
+class _Target:
+    """One dlkit callable under the trap: a function whose ``__code__`` is swapped, or (for
+    a C-level wrapper such as ``functools.lru_cache``) a module attribute that is replaced."""
+
+    __slots__ = ("obj", "name", "module", "owner", "index", "gate", "saved", "where")
+
+    def __init__(self, obj, name: str, module: str, owner, index: int, where=None):
+        self.obj, self.name, self.module, self.owner, self.index = obj, name, module, owner, index
+        self.where = where  # (module object, attribute) for a replaced attribute
+        code = None if where else obj.__code__
+        n_free = len(code.co_freevars) if code else 0
+        generator = bool(code and code.co_flags & inspect.CO_GENERATOR)
+        self.gate = _gate_code(index, n_free, getattr(obj, "__name__", "gate"), generator)
+        if where:
+            self.gate = types.FunctionType(self.gate, vars(where[0]), where[1])
+        self.saved = None  # the real code (or attribute) while the trap is set
+
+    def install(self) -> None:
+        self.saved = getattr(*self.where) if self.where else self.obj.__code__
+        self.rearm()
+
+    def rearm(self) -> None:
+        if self.where:
+            setattr(*self.where, self.gate)
+        else:
+            self.obj.__code__ = self.gate
+
+    def lift(self) -> None:
+        """Put the real code back for a while (an allowed call is running), keeping ``saved``."""
+        if self.saved is not None:
+            if self.where:
+                setattr(*self.where, self.saved)
+            else:
+                self.obj.__code__ = self.saved
+
+    def installed(self) -> bool:
+        if self.where:
+            return getattr(*self.where) is self.gate
+        return self.obj.__code__ is self.gate
+
+    def uninstall(self) -> None:
+        self.lift()
+        self.saved = None
+
+    def run(self, args: tuple, kwargs: dict):
+        """Call the real thing (the trap is lifted while it runs)."""
+        if self.where:
+            return self.saved(*args, **kwargs)
+        f = self.obj
+        if f.__code__ is self.gate:  # not lifted (an interrupted lift): run a twin, not the gate
+            f = types.FunctionType(
+                self.saved, f.__globals__, f.__name__, f.__defaults__, f.__closure__
+            )
+            f.__kwdefaults__ = self.obj.__kwdefaults__
+        return f(*args, **kwargs)
+
+
+def _dlkit_modules() -> list[tuple[str, types.ModuleType]]:
+    import dlkit
+
+    for name in dlkit.__all__:  # a module loaded later would escape the trap
+        if name != "checks":
+            importlib.import_module(f"dlkit.{name}")
+    return sorted(
+        (name, module)
+        for name, module in list(sys.modules.items())
+        if name.startswith("dlkit.") and name != __name__ and module is not None
+    )
+
+
+def _collect(modules) -> list[_Target]:
+    """Every function and method whose code lives in dlkit's files, ``checks`` excepted:
+    public and private functions, methods, static and class methods, property accessors,
+    and C-level wrappers (``lru_cache``) of such functions."""
+    package = os.path.dirname(os.path.abspath(__file__)) + os.sep
+    here = os.path.abspath(__file__)
+    targets: list[_Target] = []
+    seen: set[int] = set()
+
+    def add(obj, module: str, owner, name: str | None = None, where=None) -> None:
+        if id(obj) in seen:
+            return
+        if where is None:
+            if not isinstance(obj, types.FunctionType):
+                return
+            filename = os.path.abspath(obj.__code__.co_filename)
+            if not filename.startswith(package) or filename == here:
+                return
+            name = f"{obj.__module__}.{obj.__qualname__}"
+        seen.add(id(obj))
+        targets.append(_Target(obj, name, module, owner, len(targets), where))
+
+    def walk_class(cls, module: str) -> None:
+        for value in vars(cls).values():
+            if isinstance(value, (staticmethod, classmethod)):
+                value = value.__func__
+            if isinstance(value, property):
+                for accessor in (value.fget, value.fset, value.fdel):
+                    add(accessor, module, cls)
+            elif isinstance(value, type):
+                if value.__module__ == module and value.__qualname__.startswith(cls.__qualname__):
+                    walk_class(value, module)
+            else:
+                add(value, module, cls)
+
+    for module_name, module in modules:
+        for attr, value in list(vars(module).items()):
+            if isinstance(value, type):
+                if value.__module__ == module_name:
+                    walk_class(value, module_name)
+            elif isinstance(value, types.FunctionType):
+                add(value, value.__module__, None)
+            elif isinstance(getattr(value, "__wrapped__", None), types.FunctionType):
+                add(value.__wrapped__, module_name, None)
+                add(value, module_name, None, f"{module_name}.{attr}", where=(module, attr))
+    return targets
+
+
+def _targets() -> list[_Target]:
+    modules = _dlkit_modules()
+    key = tuple((name, id(module)) for name, module in modules)
+    if key != _TRAP.cache_key:
+        _TRAP.cached = _collect(modules)
+        _TRAP.cache_key = key
+    return _TRAP.cached
+
+
+def _trap_call(index: int, args: tuple, kwargs: dict):
+    """What every trapped dlkit function runs while a delegation check is under way."""
+    state = _TRAP
+    target = state.current[index]
+    if not state.active:  # a generator's gate created in a check and iterated after it
+        return (getattr(*target.where) if target.where else target.obj)(*args, **kwargs)
+    if state.depth == 0 and index not in state.allowed:
+        state.fired.append(target.name)
+        raise RuntimeError(f"{target.name} may not be used here ({_TRAP_MESSAGE})")
+    with _lifted(state):  # an allowed call: dlkit runs at full speed, its internals included
+        result = target.run(args, kwargs)
+    return _let_through(result) if inspect.isgenerator(result) else result
 
 
 @contextlib.contextmanager
-def _trapped(references: Sequence[Callable]):
-    """Temporarily make each reference function raise when called, under any alias."""
-    saved = [(ref, ref.__code__) for ref in references]
+def _lifted(state: _TrapState):
+    """Lift the trap while allowed dlkit code runs; set it again when it returns (whatever
+    it calls in the meantime, dlkit's helpers or a function of the student's, runs freely)."""
+    state.depth += 1
+    if state.depth == 1:
+        for target in state.current:
+            target.lift()
     try:
-        for ref, _ in saved:
-            ref.__code__ = _tripwire.__code__
         yield
     finally:
-        for ref, code in saved:
-            ref.__code__ = code
+        state.depth -= 1
+        if state.depth == 0 and state.active:
+            for target in state.current:
+                target.rearm()
+
+
+def _let_through(generator):
+    """Iterate a generator that an allowed dlkit function returned, its body still allowed."""
+    while True:
+        try:
+            with _lifted(_TRAP):
+                item = next(generator)
+        except StopIteration as stop:
+            return stop.value
+        yield item
+
+
+def _allowed(allow, targets: list[_Target]) -> frozenset[int]:
+    ids, owners, modules = set(), set(), set()
+    for item in allow:
+        if isinstance(item, types.ModuleType):
+            modules.add(item.__name__)
+        elif isinstance(item, type):
+            owners.update(item.__mro__)
+        elif isinstance(item, property):
+            ids.update(id(f) for f in (item.fget, item.fset, item.fdel) if f is not None)
+        else:
+            ids.add(id(getattr(item, "__func__", item)))
+    return frozenset(
+        t.index
+        for t in targets
+        if id(t.obj) in ids
+        or t.owner in owners
+        or any(t.module == m or t.module.startswith(m + ".") for m in modules)
+    )
+
+
+def _restore(targets: list[_Target]) -> None:
+    """Put every real function back, even when a KeyboardInterrupt (a cell's timeout) arrives."""
+    pending = None
+    i = 0
+    while i < len(targets):
+        try:
+            while i < len(targets):
+                targets[i].uninstall()
+                i += 1
+        except KeyboardInterrupt as exc:  # uninstall is idempotent: finish, then re-raise
+            pending = exc
+    if pending is not None:
+        raise pending
+
+
+@contextlib.contextmanager
+def _trapped(references: Sequence[Callable] = (), allow=()):
+    """Make every dlkit function (and each of ``references``) raise when called, under any
+    alias, except those in ``allow`` and whatever dlkit calls internally; yield the list of
+    the names of trapped functions that were called."""
+    state = _TRAP
+    first = state.current[0] if state.current else None
+    if state.active and state.depth > 0 and first is not None and first.saved is not None:
+        # called from dlkit code that an outer check allows (the trap is lifted meanwhile)
+        yield []
+        return
+    # a check inside a check (the trap really is set, not just flagged): only narrow what is allowed
+    if state.active and first is not None and first.installed():
+        outer_allowed, outer_fired = state.allowed, state.fired
+        forbidden = {id(getattr(r, "__func__", r)) for r in references}
+        state.allowed = outer_allowed & frozenset(
+            i for i in _allowed(allow, state.current) if id(state.current[i].obj) not in forbidden
+        )
+        state.fired = []
+        try:
+            yield state.fired
+        finally:
+            outer_fired.extend(state.fired)
+            state.allowed, state.fired = outer_allowed, outer_fired
+        return
+    targets = _targets()
+    known = {id(t.obj) for t in targets}
+    extras = []
+    for ref in references:  # a reference outside dlkit's files is trapped as before
+        ref = getattr(ref, "__func__", ref)
+        if id(ref) not in known and isinstance(ref, types.FunctionType):
+            known.add(id(ref))
+            name = f"{ref.__module__}.{ref.__qualname__}"
+            extras.append(_Target(ref, name, ref.__module__, None, len(targets) + len(extras)))
+    current = targets + extras
+    forbidden = {id(getattr(r, "__func__", r)) for r in references}
+    state.current = current
+    state.allowed = frozenset(
+        i for i in _allowed(allow, current) if id(current[i].obj) not in forbidden
+    )
+    state.fired = []
+    state.depth = 0
+    try:
+        state.active = True
+        for target in current:
+            target.install()
+        yield state.fired
+    finally:
+        state.active = False
+        state.depth = 0
+        _restore(current)
 
 
 def _mentions_trap(exc: BaseException | None) -> bool:
@@ -388,27 +689,75 @@ def _mentions_trap(exc: BaseException | None) -> bool:
     return False
 
 
+def _describe(item) -> str:
+    if isinstance(item, types.ModuleType):
+        return item.__name__
+    item = getattr(item, "__func__", item)
+    if isinstance(item, property):
+        item = item.fget
+    qualname = getattr(item, "__qualname__", None) or getattr(item, "__name__", repr(item))
+    return f"{getattr(item, '__module__', '?')}.{qualname}"
+
+
 def check_not_delegating(
-    func: Callable, *references: Callable, args: tuple = (), kwargs: dict | None = None
+    func: Callable,
+    *references: Callable,
+    args: tuple = (),
+    kwargs: dict | None = None,
+    allow=(),
+    hint: str | None = None,
 ):
-    """Assert that ``func(*args, **kwargs)`` does not call any of dlkit's ``references``.
+    """Assert that ``func(*args, **kwargs)`` hands no work to dlkit; return its result.
 
     dlkit ships reference solutions so that later notebooks work for everyone; an
-    exercise asks you to write the maths yourself. Returns ``func``'s result.
+    exercise asks you to write the maths yourself. While ``func`` runs, *every* function,
+    method and object of dlkit (all modules but ``checks``, private helpers included)
+    fails when it is called, however it was reached, except what ``allow`` names:
+    functions, classes (their methods) or modules that the exercise may use, such as
+    ``dlkit.layers.mlp_forward`` inside ``train_step``. What an allowed function calls
+    inside dlkit is allowed too. ``references`` are the functions the exercise
+    reimplements; they are named in the message and are never allowed. ``hint``
+    replaces the default hint (use NumPy instead) and the line saying that the exercise is
+    to write the computation.
     """
     label = getattr(func, "__name__", "your function")
-    names = ", ".join(f"{r.__module__}.{r.__name__}" for r in references)
-    try:
-        with _trapped(references):
-            return _run(func, args, kwargs or {})
-    except Exception as exc:
-        if _mentions_trap(exc):
-            _fail(
-                f"{label} calls dlkit's reference implementation ({names}).",
-                ["the exercise is to write the computation yourself"],
-                "use NumPy operations (np.exp, np.maximum, @, ...) instead of dlkit's functions.",
+    if not isinstance(allow, (list, tuple, set, frozenset)):
+        allow = (allow,)
+    error = None
+    with _trapped(references, allow) as fired:
+        try:
+            result = _run(func, args, kwargs or {})
+        except Exception as exc:  # judged below, once dlkit is restored
+            error = exc
+    if fired or _mentions_trap(error):
+        called = fired[0] if fired else ", ".join(_describe(r) for r in references)
+        # a check with its own hint says itself what the exercise wants (build_and_train: use dlkit)
+        lines = [] if hint else ["the exercise is to write the computation yourself"]
+        others = [name for name in dict.fromkeys(fired) if name != called]
+        if others:
+            lines.append(
+                f"also called: {', '.join(others[:4])}{', ...' if len(others) > 4 else ''}"
             )
-        raise
+        names = [_describe(r) for r in references]
+        if allow:
+            lines.append(
+                f"allowed here: {', '.join(_describe(a) for a in allow)}; "
+                "the rest of dlkit (objects and private helpers included) is not"
+            )
+        elif called not in names:
+            lines.append(
+                "every function, method and object of dlkit counts here (layers, optimizers, "
+                "private helpers)" + (f", not only {', '.join(names)}" if names else "")
+            )
+        _fail(
+            f"{label} calls dlkit's reference implementation ({called}).",
+            lines,
+            hint
+            or "use NumPy operations (np.exp, np.maximum, @, ...) instead of dlkit's functions.",
+        )
+    if error is not None:
+        raise error
+    return result
 
 
 class _LoopDetected(Exception):

@@ -8,6 +8,9 @@ Mutant catalogues live in ``tests/mutants/<assignment>.py``: each function is na
 ``<exercise>__<what_is_wrong>`` and its docstring says which mistake it stands for.
 Functions named ``<exercise>__ok_<variant>`` are *correct* alternatives that must pass.
 An exercise that asks for a class is mutated the same way, with classes.
+``tests/mutants/delegation/<assignment>.py`` holds, in the same format, answers named
+``<exercise>__delegates_<how>`` that hand the work to dlkit; the first ``dlkit.`` name in
+backquotes in each docstring is the function the failure message must name.
 
 Command line (prints a report, exits 1 when something is not caught)::
 
@@ -35,6 +38,9 @@ from course import notebooks  # noqa: E402
 from course.config import get_assignment  # noqa: E402
 
 MUTANT_DIR = Path(__file__).resolve().parent / "mutants"
+# answers that hand an exercise to dlkit (a sibling, an object, a private helper): each must
+# fail a test cell of its exercise with check_not_delegating's message naming the function
+DELEGATION_DIR = MUTANT_DIR / "delegation"
 
 
 def _to_python(source: str) -> str:
@@ -92,16 +98,23 @@ class NotebookRun:
 
         Returns the grade_ids of the test cells that failed.
         """
+        return list(self.test_errors(exercise, definition, seed_offset))
+
+    def test_errors(
+        self, exercise: str, definition: str, seed_offset: int = 0
+    ) -> dict[str, BaseException]:
+        """As :meth:`failing_tests`, with the error each failing test cell raised."""
         ex = self.exercises[exercise]
         error = self.run(definition)
         if error is not None:
             raise RuntimeError(f"the replacement for {exercise} does not even define: {error!r}")
         try:
-            return [
-                notebooks.grade_id(cell)
-                for cell in ex.tests
-                if self.run(shift_seeds(cell.source, seed_offset)) is not None
-            ]
+            errors = {}
+            for cell in ex.tests:
+                failure = self.run(shift_seeds(cell.source, seed_offset))
+                if failure is not None:
+                    errors[notebooks.grade_id(cell)] = failure
+            return errors
         finally:
             restore = self.run(ex.solution.source)
             if restore is not None:
@@ -126,10 +139,15 @@ class Variant:
     correct: bool
 
 
-def load_variants(assignment_id: str) -> list[Variant]:
-    """The mutants (and correct alternatives) catalogued for an assignment."""
-    path = MUTANT_DIR / f"{assignment_id}.py"
-    spec = importlib.util.spec_from_file_location(f"mutants_{assignment_id}", path)
+def load_variants(assignment_id: str, directory: Path = MUTANT_DIR) -> list[Variant]:
+    """The mutants (and correct alternatives) catalogued for an assignment in ``directory``
+    (``DELEGATION_DIR`` for the answers that hand the work to dlkit)."""
+    path = directory / f"{assignment_id}.py"
+    if not path.exists() and directory != MUTANT_DIR:
+        return []
+    spec = importlib.util.spec_from_file_location(
+        f"{directory.name}_{assignment_id}".replace("-", "_"), path
+    )
     module = importlib.util.module_from_spec(spec)
     sys.modules[spec.name] = module  # inspect.getsource(<class>) looks the module up there
     spec.loader.exec_module(module)
@@ -176,9 +194,11 @@ def report(assignment_id: str) -> int:
     run = source_run(assignment_id)
     problems = 0
     variants = load_variants(assignment_id)
+    delegating = load_variants(assignment_id, DELEGATION_DIR)
     for exercise in run.exercises:
         mine = [v for v in variants if v.exercise == exercise]
         n_mutants = sum(not v.correct for v in mine)
+        mine += [v for v in delegating if v.exercise == exercise]
         flag = "" if n_mutants >= 2 else "   <-- fewer than 2 mutants"
         problems += n_mutants < 2
         print(f"{exercise} ({run.exercises[exercise].points:g} points, {n_mutants} mutants){flag}")

@@ -197,3 +197,264 @@ def test_relative_error_against_an_expected_zero_reads_inf():
     with pytest.raises(AssertionError) as info:
         C.check_close(np.array([1.0, 0.0, 2.0]), np.array([0.0, 0.0, 1.0]), name="mask")
     assert "max rel error inf" in str(info.value) and "e+30" not in str(info.value)
+
+
+# ------------------------------------------------- delegation: every door into dlkit is trapped
+
+
+def test_not_delegating_traps_siblings_objects_and_private_helpers():
+    from dlkit import data, layers, optim
+
+    X = np.random.default_rng(0).normal(size=(6, 3))
+    doors = {
+        "dlkit.data.fit_standardizer": lambda X: data.apply_standardizer(
+            X, *data.fit_standardizer(X)
+        ),
+        "dlkit.data._column_stats": lambda X: X - data._column_stats(X)[0],
+        "dlkit.layers.build_mlp": lambda X: layers.build_mlp([3, 4, 2]).n_params,
+        "dlkit.layers.Dense.__init__": lambda X: layers.Dense(3, 2).forward(X),
+        "dlkit.optim.Adam.__init__": lambda X: optim.Adam(lr=0.1),
+        "dlkit.layers._dense_param_grads": lambda X: layers._dense_param_grads(X, X),
+        "dlkit.activations.sigmoid": lambda X: activations.ACTIVATIONS["sigmoid"][0](X),
+    }
+    for name, door in doors.items():
+        text = message(C.check_not_delegating, door, data.standardize, args=(X,))
+        assert f"calls dlkit's reference implementation ({name})" in text, text
+        assert "not only dlkit.data.standardize" in text
+        assert text.endswith("instead of dlkit's functions.")
+    # everything restored: the doors work again outside the check
+    assert layers.build_mlp([3, 4, 2]).n_params == 26
+    assert data.standardize(X).shape == (6, 3)
+
+
+def test_not_delegating_traps_methods_properties_and_cached_helpers():
+    from dlkit import callbacks, data, layers, optim
+
+    model = layers.Sequential(layers.Dense(2, 3), layers.ReLU())  # built before the check: fine
+    for name, door in {
+        "dlkit.layers.Sequential.n_params": lambda: model.n_params,  # a property
+        "dlkit.layers.Layer.__call__": lambda: model(np.ones((1, 2))),  # an inherited method
+        "dlkit.callbacks.EarlyStopping.update": lambda: callbacks.EarlyStopping.update(None, 1.0),
+        "dlkit.optim.Optimizer._slot": lambda: optim.Adam._slot(None, None, None),
+        "dlkit.data._digits_arrays": data._digits_arrays,  # an lru_cache wrapper
+    }.items():
+        assert f"({name})" in message(C.check_not_delegating, door)
+    assert model.n_params == 9
+
+
+def test_not_delegating_sees_a_swallowed_trap():
+    from dlkit import losses
+
+    def sneaky(y, y_hat):
+        try:
+            return losses.mse(y, y_hat)
+        except Exception:  # the trap fired: quietly fall back to an honest answer
+            return float(np.mean((y - y_hat) ** 2))
+
+    text = message(C.check_not_delegating, sneaky, args=(np.zeros(3), np.ones(3)))
+    assert "(dlkit.losses.mse)" in text
+
+
+def test_not_delegating_allows_what_the_exercise_may_use():
+    from dlkit import layers, losses
+
+    X = np.random.default_rng(1).normal(size=(4, 2))
+    params = [(np.ones((2, 3)), np.zeros(3)), (np.ones((3, 2)), np.zeros(2))]
+
+    def step(X, params):  # may use mlp_forward (and whatever it calls inside dlkit)
+        P, _ = layers.mlp_forward(X, params)
+        return P
+
+    def step_and_loss(X, params):
+        return losses.categorical_cross_entropy(np.eye(2)[[0, 1, 0, 1]], step(X, params))
+
+    C.check_not_delegating(step, layers.mlp_backward, args=(X, params), allow=[layers.mlp_forward])
+    C.check_not_delegating(step, args=(X, params), allow=layers)  # a module
+    C.check_not_delegating(step, args=(X, params), allow=layers.mlp_forward)  # a single one
+    text = message(
+        C.check_not_delegating, step_and_loss, args=(X, params), allow=[layers.mlp_forward]
+    )
+    assert "(dlkit.losses.categorical_cross_entropy)" in text
+    assert "allowed here: dlkit.layers.mlp_forward" in text
+    # a class allows its methods and those it inherits from dlkit's base classes
+    C.check_not_delegating(
+        lambda: layers.Sequential(layers.Dense(2, 2)).n_params,
+        allow=[layers.Sequential, layers.Dense],
+    )
+    # a reference is never allowed, even inside an allowed module
+    assert "(dlkit.layers.mlp_forward)" in message(
+        C.check_not_delegating, step, layers.mlp_forward, args=(X, params), allow=[layers]
+    )
+
+
+def test_not_delegating_counts_dlkit_reached_through_code_outside_dlkit():
+    import dlkit
+
+    via_lambda = lambda z: dlkit.activations.relu(z)  # noqa: E731 - a helper in a notebook
+
+    def relu(z):
+        return via_lambda(z)
+
+    assert "(dlkit.activations.relu)" in message(C.check_not_delegating, relu, args=(np.ones(2),))
+
+
+def test_not_delegating_runs_generators_and_class_exercises_inside_the_trap():
+    from dlkit import callbacks, optim
+
+    def batches(X, y, batch_size):
+        yield from optim.iterate_minibatches(X, y, batch_size)
+
+    X, y = np.arange(12.0).reshape(6, 2), np.arange(6)
+    assert "(dlkit.optim.iterate_minibatches)" in message(
+        C.check_not_delegating, batches, args=(X, y, 4)
+    )
+    # an allowed generator: its body (and dlkit's helpers it calls) may run while iterated
+    items = C.check_not_delegating(batches, args=(X, y, 4), allow=[optim.iterate_minibatches])
+    assert len(items) == 2
+
+    class EarlyStopping(callbacks.EarlyStopping):  # "my own" class, by inheritance
+        pass
+
+    def run(patience, losses):
+        monitor = EarlyStopping(patience)
+        return [monitor.update(loss) for loss in losses]
+
+    assert "(dlkit.callbacks.EarlyStopping.__init__)" in message(
+        C.check_not_delegating, run, args=(2, [1.0, 2.0, 3.0])
+    )
+
+
+def test_not_delegating_restores_dlkit_after_errors_and_interrupts():
+    from dlkit import layers
+
+    targets = C._targets()
+    real = {id(t.obj): t.obj.__code__ for t in targets if t.where is None}
+
+    def interrupted():
+        layers.Dense(2, 2)  # allowed below; the interrupt comes from inside dlkit's code path
+        raise KeyboardInterrupt
+
+    def broken():
+        raise ValueError("my own bug")
+
+    with pytest.raises(KeyboardInterrupt):
+        C.check_not_delegating(interrupted, allow=[layers])
+    with pytest.raises(ValueError, match="my own bug"):
+        C.check_not_delegating(broken)
+    for t in targets:
+        if t.where is None:
+            assert t.obj.__code__ is real[id(t.obj)], t.name
+    assert not C._TRAP.active and C._TRAP.depth == 0
+    assert layers.Dense(2, 3).n_params == 9  # __init__ has a closure cell (super()): restored
+
+
+def test_not_delegating_covers_all_of_dlkit_but_checks_and_is_fast():
+    import time
+
+    names = {t.name for t in C._targets()}
+    assert len(names) > 300
+    assert not any(n.startswith("dlkit.checks.") for n in names)
+    for expected in (
+        "dlkit.data._column_stats",
+        "dlkit.layers._dense_param_grads",
+        "dlkit.layers.Sequential.fit",
+        "dlkit.layers.Sequential.n_params",
+        "dlkit.optim.Optimizer.step",
+        "dlkit.optim.Adam._apply",
+        "dlkit._validation.as_float_array",
+        "dlkit.widgets.OptimizerPlayground.__init__",
+    ):
+        assert any(n == expected or n.startswith(expected) for n in names), expected
+    assert "numpy" not in {t.module.split(".")[0] for t in C._targets()}
+    start = time.perf_counter()
+    for _ in range(20):
+        C.check_not_delegating(lambda: None)
+    assert (time.perf_counter() - start) / 20 < 0.010  # trap and restore, well under 10 ms
+
+
+def test_a_check_inside_a_check_cannot_widen_what_is_allowed():
+    from dlkit import losses
+
+    def mse(y, y_hat):  # asks for permission from inside the outer check
+        return C.check_not_delegating(losses.mse, args=(y, y_hat), allow=[losses])
+
+    text = message(C.check_not_delegating, mse, args=(np.zeros(2), np.ones(2)))
+    assert "(dlkit.losses.mse)" in text
+
+
+def test_a_forged_active_flag_does_not_switch_the_trap_off():
+    from dlkit import losses
+
+    C._TRAP.active = True  # as a submission might set it before the test cells run
+    try:
+        text = message(C.check_not_delegating, losses.mse, args=(np.zeros(2), np.ones(2)))
+    finally:
+        C._TRAP.active = False
+    assert "(dlkit.losses.mse)" in text
+
+
+def test_allowed_dlkit_code_runs_with_the_trap_lifted_and_set_again_after():
+    from dlkit import data, layers
+
+    X = np.random.default_rng(2).normal(size=(8, 3))
+    seen = []
+
+    def fit_then_cheat(X):
+        model = layers.Sequential(layers.Dense(3, 2, rng=0))  # allowed: built at full speed
+        seen.append(next(t for t in C._TRAP.current if t.obj is layers.dense_forward).installed())
+        model.forward(X)  # allowed again, after the trap was set again
+        return data.standardize(X)  # not allowed
+
+    text = message(C.check_not_delegating, fit_then_cheat, args=(X,), allow=[layers])
+    assert "(dlkit.data.standardize)" in text
+    assert seen == [True]  # the trap was set again once the allowed call returned
+    # an allowed call whose gates were not all lifted (an interrupted lift) still runs
+    targets = C._targets()
+    dense_forward = next(t for t in targets if t.name == "dlkit.layers.dense_forward")
+    with C._trapped(allow=[layers]):
+        dense_forward.rearm()
+        C._TRAP.depth = 1  # as if inside allowed code
+        try:
+            assert layers.dense_forward(np.ones((1, 2)), np.ones((2, 1)), np.zeros(1))[0, 0] == 2
+        finally:
+            C._TRAP.depth = 0
+    assert layers.dense_forward(np.ones((1, 2)), np.ones((2, 1)), np.zeros(1))[0, 0] == 2
+
+
+def test_generator_functions_get_generator_gates():
+    """Python 3.13 deprecates giving a generator function the code of a plain function."""
+    import inspect
+    import warnings
+
+    from dlkit import optim
+
+    for t in C._targets():
+        if t.where is None:
+            kind = inspect.CO_GENERATOR
+            assert (t.obj.__code__.co_flags & kind) == (t.gate.co_flags & kind), t.name
+    X, y = np.arange(12.0).reshape(6, 2), np.arange(6)
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        text = message(C.check_not_delegating, lambda: optim.iterate_minibatches(X, y, 4))
+    assert "(dlkit.optim.iterate_minibatches)" in text  # fired when the check iterated it
+    # a generator made inside the check and iterated after it runs the real code
+    leftover = C.check_not_delegating(lambda: [optim.iterate_minibatches(X, y, 3)])[0]
+    assert [len(b) for b, _ in leftover] == [3, 3]
+
+
+def test_not_delegating_takes_the_check_s_own_hint():
+    from dlkit import data
+
+    text = message(
+        C.check_not_delegating,
+        lambda: data.digits(),
+        allow=[data.standardize],
+        hint="train on the data you are given.",
+    )
+    assert (
+        text.splitlines()[0]
+        == "<lambda> calls dlkit's reference implementation (dlkit.data.digits)."
+    )
+    assert "write the computation yourself" not in text
+    assert "allowed here: dlkit.data.standardize; the rest of dlkit" in text
+    assert text.endswith("Hint: train on the data you are given.")

@@ -3,11 +3,15 @@
 For each assignment the source notebook is executed once, in this process (see
 nbharness.py); then each exercise's answer is replaced by the release stub, by each
 catalogued mutant (tests/mutants/<assignment>.py) and by each correct alternative, and
-only that exercise's test cells (visible and hidden) are run again.
+only that exercise's test cells (visible and hidden) are run again. The delegation
+catalogue (tests/mutants/delegation/<assignment>.py) holds answers that hand the work to
+dlkit; each must fail with check_not_delegating's message naming the dlkit function.
 """
 
+import re
+
 import pytest
-from nbharness import load_variants, shift_seeds, source_run, stub_source
+from nbharness import DELEGATION_DIR, load_variants, shift_seeds, source_run, stub_source
 
 from course import notebooks
 from course.config import ASSIGNMENTS
@@ -26,14 +30,15 @@ def _exercises(a):
     return list(notebooks.exercises(notebooks.read(a.path("source"))))
 
 
-def _params(kind):
+def _params(kind, directory=None):
     for a in ASSIGNMENTS:
         group = pytest.mark.xdist_group(a.id)
         if kind == "exercise":
             for name in _exercises(a):
                 yield pytest.param(a.id, name, id=f"{a.id}::{name}", marks=group)
         else:
-            for v in load_variants(a.id):
+            variants = load_variants(a.id) if directory is None else load_variants(a.id, directory)
+            for v in variants:
                 if v.correct == (kind == "correct"):
                     yield pytest.param(a.id, v, id=f"{a.id}::{v.exercise}__{v.name}", marks=group)
 
@@ -48,7 +53,10 @@ def test_mutant_is_caught(assignment_id, variant):
     assert failed, f"no test cell of {variant.exercise} catches the mistake: {variant.doc}"
 
 
-@pytest.mark.parametrize("assignment_id, variant", list(_params("correct")))
+@pytest.mark.parametrize(
+    "assignment_id, variant",
+    list(_params("correct")) + list(_params("correct", DELEGATION_DIR)),
+)
 def test_correct_alternative_passes_for_any_seed(assignment_id, variant):
     run = run_of(assignment_id)
     for offset in (0, *SEED_OFFSETS):
@@ -86,3 +94,50 @@ def test_each_exercise_has_at_least_two_mutants(assignment_id, exercise):
 def test_seed_shifting_changes_only_literal_seeds():
     src = "rng = np.random.default_rng(3)\nother = default_rng(seed)"
     assert shift_seeds(src, 5) == "rng = np.random.default_rng(8)\nother = default_rng(seed)"
+
+
+# ------------------------------------------------------------------------ delegation to dlkit
+
+_DELEGATION_MESSAGE = "calls dlkit's reference implementation ({})."
+
+
+@pytest.mark.parametrize("assignment_id, variant", list(_params("mutant", DELEGATION_DIR)))
+def test_delegation_loses_its_points_and_the_message_names_the_function(assignment_id, variant):
+    run = run_of(assignment_id)
+    assert variant.exercise in run.exercises, (
+        f"{variant.exercise} is not an exercise of {assignment_id}"
+    )
+    assert variant.name.startswith("delegates_"), (
+        "name delegation variants <exercise>__delegates_<how>"
+    )
+    named = re.search(r"`(dlkit\.[\w.]+)`", variant.doc)
+    assert named, "the docstring must name the dlkit function in backquotes"
+    errors = run.test_errors(variant.exercise, variant.source)
+    assert errors, f"no test cell of {variant.exercise} catches the delegation: {variant.doc}"
+    wanted = _DELEGATION_MESSAGE.format(named.group(1))
+    messages = {cell: str(error) for cell, error in errors.items()}
+    assert any(wanted in text for text in messages.values()), (
+        f"no failing cell says {wanted!r}; they say {messages}"
+    )
+
+
+@pytest.mark.parametrize("assignment_id, exercise", list(_params("exercise")))
+def test_each_exercise_has_delegation_variants(assignment_id, exercise):
+    mine = [v for v in load_variants(assignment_id, DELEGATION_DIR) if v.exercise == exercise]
+    assert sum(not v.correct for v in mine) >= 2, (
+        f"add answers that hand {exercise} to dlkit to tests/mutants/delegation/{assignment_id}.py"
+    )
+
+
+@pytest.mark.parametrize("assignment_id, exercise", list(_params("exercise")))
+def test_each_exercise_has_a_delegation_check(assignment_id, exercise):
+    """Some test cell of every exercise (visible or hidden, classes and generators included)
+    runs it inside check_not_delegating."""
+    nb = notebooks.read(next(a for a in ASSIGNMENTS if a.id == assignment_id).path("source"))
+    tests = notebooks.exercises(nb)[exercise].tests
+    calls = [
+        notebooks.grade_id(cell)
+        for cell in tests
+        if re.search(r"check_not_delegating\(\s*" + r"\w+", cell.source)
+    ]
+    assert calls, f"no test cell of {exercise} calls checks.check_not_delegating"

@@ -73,6 +73,7 @@ def test_05_the_race_uses_learning_rates_near_each_methods_best():
 
 
 def test_05_rosenbrock_gradient_descent_is_capped_by_the_walls():
+    assert _steps_to_reach("rosenbrock", optim.GD(lr=0.00217), 3000) == pytest.approx(2950, abs=10)
     assert _gap_after("rosenbrock", optim.GD(lr=0.002), 3000) == pytest.approx(1.5e-3, rel=0.05)
     assert _gap_after("rosenbrock", optim.GD(lr=0.003), 3000) > 0.1  # zigzags between the walls
     assert np.isfinite(_gap_after("rosenbrock", optim.GD(lr=0.006), 3000))

@@ -141,3 +141,59 @@ def test_each_exercise_has_a_delegation_check(assignment_id, exercise):
         if re.search(r"check_not_delegating\(\s*" + r"\w+", cell.source)
     ]
     assert calls, f"no test cell of {exercise} calls checks.check_not_delegating"
+
+
+# Exercises whose answers later exercises call. The later exercises' test cells swap in
+# dlkit's reference for the earlier piece, so one mistake costs its own points only.
+DOWNSTREAM = {
+    "04_backpropagation": {
+        "sigmoid_grad": ["worked_example_step"],
+        "relu_grad": ["mlp_backward", "train_step"],
+        "dense_backward": ["mlp_backward", "train_step"],
+        "mlp_backward": ["train_step"],
+    },
+}
+
+
+def _upstream_params():
+    for assignment_id, chains in DOWNSTREAM.items():
+        group = pytest.mark.xdist_group(assignment_id)
+        for upstream in chains:
+            yield pytest.param(
+                assignment_id,
+                upstream,
+                "stub",
+                id=f"{assignment_id}::{upstream}__stub",
+                marks=group,
+            )
+            for v in load_variants(assignment_id):
+                if v.exercise == upstream and not v.correct:
+                    yield pytest.param(
+                        assignment_id,
+                        upstream,
+                        v.name,
+                        id=f"{assignment_id}::{upstream}__{v.name}",
+                        marks=group,
+                    )
+
+
+@pytest.mark.parametrize("assignment_id, upstream, variant_name", list(_upstream_params()))
+def test_a_mistake_costs_only_its_own_points(assignment_id, upstream, variant_name):
+    run = run_of(assignment_id)
+    if variant_name == "stub":
+        source = stub_source(assignment_id, upstream)
+    else:
+        [source] = [
+            v.source
+            for v in load_variants(assignment_id)
+            if (v.exercise, v.name) == (upstream, variant_name)
+        ]
+    assert run.run(source) is None, f"the {variant_name} of {upstream} does not define"
+    try:
+        for later in DOWNSTREAM[assignment_id][upstream]:
+            failed = run.failing_tests(later, run.exercises[later].solution.source)
+            assert not failed, (
+                f"with the {variant_name} of {upstream}, {later}'s cells {failed} fail too"
+            )
+    finally:
+        assert run.run(run.exercises[upstream].solution.source) is None

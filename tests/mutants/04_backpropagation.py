@@ -755,3 +755,13 @@ def train_step__ok_dlkit_loss(params, X, Y, lr):
     for (W, b), (dW, db) in zip(params, grads, strict=True):
         new_params.append((descend(W, dW), descend(b, db)))
     return new_params, loss
+
+
+def train_step__ok_keyword_backward(params, X, Y, lr):
+    """Correct: calls mlp_backward with keyword arguments (the tests' stand-in must accept them)."""
+    P, cache = dlkit.layers.mlp_forward(X, params, hidden="relu", output="softmax")
+    grads = mlp_backward(Y=Y, cache=cache, params=params)  # noqa: F821
+    loss = float(-np.mean(np.sum(Y * np.log(np.clip(P, 1e-12, 1.0)), axis=1)))
+    return [
+        (W - lr * dW, b - lr * db) for (W, b), (dW, db) in zip(params, grads, strict=True)
+    ], loss

@@ -633,7 +633,13 @@ def _loop_growth(
 
 
 def check_vectorised(
-    func: Callable, X, *args, allow_loops: bool = False, per_sample=None, **kwargs
+    func: Callable,
+    X,
+    *args,
+    allow_loops: bool = False,
+    per_sample=None,
+    hint: str | None = None,
+    **kwargs,
 ):
     """Call ``func(X, *args, **kwargs)`` and assert that it does not loop over the samples.
 
@@ -660,6 +666,8 @@ def check_vectorised(
         ``X`` (positions in ``args``, names in ``kwargs``). By default every array or
         list argument with ``len(X)`` entries is taken as per-sample (and, if the
         function then fails, none is).
+    hint : str, optional
+        What to do instead, in the exercise's terms (the default is generic).
 
     Returns ``func``'s result (for ``X`` itself) as a plain array.
     """
@@ -673,7 +681,8 @@ def check_vectorised(
         _fail(
             f"{label} loops over the samples one at a time ({exc}).",
             [f"X has shape {watched.shape}: one row per sample"],
-            "work on the whole batch at once (a matrix product, broadcasting, a reduction "
+            hint
+            or "work on the whole batch at once (a matrix product, broadcasting, a reduction "
             "along an axis) instead of one sample at a time.",
         )
     if isinstance(result, np.ndarray):
@@ -688,7 +697,8 @@ def check_vectorised(
                     f"{where} ran {before} times for {n} samples and {after} times for {big} samples",
                     "a loop over features, layers or classes is fine; a loop over the samples is not",
                 ],
-                "replace the loop over the samples by one operation on the whole batch (a matrix "
-                "product, broadcasting or a reduction along an axis).",
+                hint
+                or "replace the loop over the samples by one operation on the whole batch (a "
+                "matrix product, broadcasting or a reduction along an axis).",
             )
     return result

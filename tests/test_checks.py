@@ -311,3 +311,10 @@ def test_vectorised_restores_an_existing_tracer():
         assert sys.gettrace() is tracer
     finally:
         sys.settrace(None)
+
+
+def test_vectorised_hint_can_fit_the_exercise():
+    text = message(C.check_vectorised, _converts_first, _X, _W, 0.0, hint="use one product.")
+    assert text.endswith("Hint: use one product.")
+    text = message(C.check_vectorised, _loop_iter, _X, _W, 0.0, hint="use one product.")
+    assert text.endswith("Hint: use one product.")

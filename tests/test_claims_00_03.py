@@ -177,3 +177,11 @@ def test_03_natural_log_cross_entropy_is_not_an_upper_bound_of_the_0_1_loss():
     assert losses.binary_cross_entropy(np.array([1.0]), np.array([0.5])) == pytest.approx(np.log(2))
     assert np.all(bce / np.log(2) >= zero_one - 1e-12)  # base 2: an upper bound
     assert np.all(np.maximum(0.0, 1.0 - z) >= zero_one)  # hinge: an upper bound
+
+
+def test_03_why_sigmoid_reaches_1_near_37():
+    # 1 + e^-z rounds to 1 once e^-z is below half the spacing of floats above 1 (2.2e-16)
+    threshold = np.log(2.0**53)  # 36.74
+    s = activations.sigmoid
+    assert s(np.array(threshold + 0.01)) == 1.0 and s(np.array(threshold - 0.01)) < 1.0
+    assert np.spacing(1.0) == pytest.approx(2.2e-16, rel=0.01)

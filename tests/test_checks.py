@@ -128,37 +128,6 @@ def test_not_delegating_lets_other_errors_through():
         C.check_not_delegating(broken, activations.sigmoid, args=(0.0,))
 
 
-def test_caller_hint_survives_a_shape_mismatch():
-    text = message(C.check_close, np.zeros(3), np.zeros(2), "v", hint="did you keep the bias?")
-    assert "reduction over the wrong axis" in text and "did you keep the bias?" in text
-
-
-def test_checks_run_a_generator_to_the_end():
-    """A generator function runs no code until iterated: the checks must iterate it."""
-    from dlkit import optim
-
-    def batches_delegating(X, y, batch_size):
-        yield from optim.iterate_minibatches(X, y, batch_size)
-
-    def batches_in_place(X, y, batch_size):
-        X += 1  # the mistake only happens once the body runs
-        yield X, y
-
-    X, y = np.arange(12.0).reshape(6, 2), np.arange(6)
-    with pytest.raises(AssertionError, match="reference implementation"):
-        C.check_not_delegating(batches_delegating, optim.iterate_minibatches, args=(X, y, 4))
-    with pytest.raises(AssertionError, match="modified its argument number 1"):
-        C.check_input_unchanged(batches_in_place, X.copy(), y, 4)
-    items = C.check_no_warnings(lambda: (v for v in range(3)))
-    assert items == [0, 1, 2]
-
-
-def test_relative_error_against_an_expected_zero_reads_inf():
-    with pytest.raises(AssertionError) as info:
-        C.check_close(np.array([1.0, 0.0, 2.0]), np.array([0.0, 0.0, 1.0]), name="mask")
-    assert "max rel error inf" in str(info.value) and "e+30" not in str(info.value)
-
-
 # ------------------------------------------------------ check_vectorised: loops over samples
 # "Vectorised" means: no Python loop whose length grows with the number of samples. The
 # check traps iterating or row-indexing X, and measures the Python lines the student's
@@ -318,3 +287,34 @@ def test_vectorised_hint_can_fit_the_exercise():
     assert text.endswith("Hint: use one product.")
     text = message(C.check_vectorised, _loop_iter, _X, _W, 0.0, hint="use one product.")
     assert text.endswith("Hint: use one product.")
+
+
+def test_caller_hint_survives_a_shape_mismatch():
+    text = message(C.check_close, np.zeros(3), np.zeros(2), "v", hint="did you keep the bias?")
+    assert "reduction over the wrong axis" in text and "did you keep the bias?" in text
+
+
+def test_checks_run_a_generator_to_the_end():
+    """A generator function runs no code until iterated: the checks must iterate it."""
+    from dlkit import optim
+
+    def batches_delegating(X, y, batch_size):
+        yield from optim.iterate_minibatches(X, y, batch_size)
+
+    def batches_in_place(X, y, batch_size):
+        X += 1  # the mistake only happens once the body runs
+        yield X, y
+
+    X, y = np.arange(12.0).reshape(6, 2), np.arange(6)
+    with pytest.raises(AssertionError, match="reference implementation"):
+        C.check_not_delegating(batches_delegating, optim.iterate_minibatches, args=(X, y, 4))
+    with pytest.raises(AssertionError, match="modified its argument number 1"):
+        C.check_input_unchanged(batches_in_place, X.copy(), y, 4)
+    items = C.check_no_warnings(lambda: (v for v in range(3)))
+    assert items == [0, 1, 2]
+
+
+def test_relative_error_against_an_expected_zero_reads_inf():
+    with pytest.raises(AssertionError) as info:
+        C.check_close(np.array([1.0, 0.0, 2.0]), np.array([0.0, 0.0, 1.0]), name="mask")
+    assert "max rel error inf" in str(info.value) and "e+30" not in str(info.value)

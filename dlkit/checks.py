@@ -770,13 +770,25 @@ def _is_row_index(key) -> bool:
 
 
 class _NoLoopArray(np.ndarray):
-    """An array that refuses to be iterated or indexed one row at a time."""
+    """An array that refuses to be iterated or indexed one row at a time.
+
+    Only the array handed to the function is watched: arrays derived from it (``X.T``,
+    ``X @ W``, ``y == k``) behave normally, so a loop over the columns of ``X.T`` or
+    over classes is not mistaken for a loop over the samples.
+    """
+
+    _watched = False
+
+    def __array_finalize__(self, obj):
+        self._watched = False
 
     def __iter__(self):
-        raise _LoopDetected("iterated over the rows")
+        if self._watched:
+            raise _LoopDetected("iterated over the rows")
+        return super().__iter__()
 
     def __getitem__(self, key):
-        if _is_row_index(key):
+        if self._watched and _is_row_index(key):
             raise _LoopDetected(f"indexed a single row with {key!r}")
         return super().__getitem__(key)
 
@@ -787,58 +799,255 @@ class _NoLoopArray(np.ndarray):
         return str(self.view(np.ndarray))
 
 
-def _python_loops(func: Callable) -> list[str]:
-    """Python loops (for, while, comprehensions) in ``func``'s source, if it can be read."""
-    import ast
-    import inspect
-    import textwrap
+def _library_dirs() -> tuple[tuple[str, ...], tuple[str, ...]]:
+    """(folders whose code is never the student's, numpy's folder)."""
+    import os
+    import sys
+    import sysconfig
 
-    try:
-        tree = ast.parse(textwrap.dedent(inspect.getsource(func)))
-    except (OSError, TypeError, SyntaxError):
-        return []  # no source (built-in, exec'd string): the run-time check still applies
-    kinds = (
-        ast.For,
-        ast.AsyncFor,
-        ast.While,
-        ast.ListComp,
-        ast.SetComp,
-        ast.DictComp,
-        ast.GeneratorExp,
+    numpy_dir = os.path.dirname(np.__file__)
+    folders = {numpy_dir, os.path.dirname(os.path.abspath(__file__))}
+    for key in ("stdlib", "platstdlib", "purelib", "platlib"):
+        path = sysconfig.get_paths().get(key)
+        if path:
+            folders.add(path)
+    folders.update(
+        p for p in sys.path if p.rstrip("/").endswith(("site-packages", "dist-packages"))
     )
-    return [
-        f"{type(node).__name__} on line {node.lineno}"
-        for node in ast.walk(tree)
-        if isinstance(node, kinds)
-    ]
+    return tuple(os.path.join(os.path.abspath(f), "") for f in folders), (
+        os.path.join(numpy_dir, ""),
+    )
 
 
-def check_vectorised(func: Callable, X, *args, allow_loops: bool = False, **kwargs):
-    """Call ``func(X, *args, **kwargs)`` and assert that it never loops over the rows of X.
+def _is_library(filename: str, folders: tuple[str, ...]) -> bool:
+    return filename.startswith("<frozen") or filename.startswith(folders)
 
-    Two checks: ``X`` is handed over as an array that raises when it is iterated
-    (``for x in X``) or indexed one row at a time (``X[i]``); and, unless
-    ``allow_loops``, the function's source must contain no Python loop at all
-    (which also catches a loop over ``np.asarray(X)`` or ``X.tolist()``).
-    Returns ``func``'s result as a plain array.
+
+class _LineCounter:
+    """Count the Python line events of the student's code during one call.
+
+    Counted: every line that runs in a code object that is not from the standard
+    library, an installed package or dlkit (that is, code written in the notebook), and
+    the lines of NumPy's Python functions called directly from such code (so that
+    ``np.apply_along_axis`` or ``np.vectorize`` count as the loops they are). Each line
+    event is booked under the student's line that caused it.
+    """
+
+    def __init__(self):
+        self.folders, self.numpy = _library_dirs()
+        self.counts: dict[tuple[str, int, str], int] = {}
+        self._kinds: dict = {}
+
+    def _kind(self, code) -> str | None:
+        kind = self._kinds.get(code, 0)
+        if kind == 0:
+            file = code.co_filename
+            if not _is_library(file, self.folders):
+                kind = "user"
+            elif file.startswith(self.numpy):
+                kind = "numpy"
+            else:
+                kind = None
+            self._kinds[code] = kind
+        return kind
+
+    def _global(self, frame, event, arg):
+        kind = self._kind(frame.f_code)
+        if kind == "user":
+            return self._local_user
+        if (
+            kind == "numpy"
+            and frame.f_back is not None
+            and self._kind(frame.f_back.f_code) == "user"
+        ):
+            caller = frame.f_back
+            key = (caller.f_code.co_filename, caller.f_lineno, caller.f_code.co_name)
+
+            def local(frame, event, arg, key=key):
+                if event == "line":
+                    self.counts[key] = self.counts.get(key, 0) + 1
+                return local
+
+            return local
+        return None
+
+    def _local_user(self, frame, event, arg):
+        if event == "line":
+            key = (frame.f_code.co_filename, frame.f_lineno, frame.f_code.co_name)
+            self.counts[key] = self.counts.get(key, 0) + 1
+        return self._local_user
+
+    def run(self, func: Callable, args: tuple, kwargs: dict):
+        import sys
+
+        previous = sys.gettrace()
+        sys.settrace(self._global)
+        try:
+            return _run(func, args, kwargs)
+        finally:
+            sys.settrace(previous)
+
+    @property
+    def total(self) -> int:
+        return sum(self.counts.values())
+
+
+def _scaled(value, n: int, k: int):
+    """``value`` with its first axis (the samples) repeated ``k`` times."""
+    if isinstance(value, np.ndarray):
+        return np.concatenate([value] * k, axis=0)
+    if isinstance(value, list):
+        return value * k
+    return value
+
+
+def _has_samples(value, n: int) -> bool:
+    return isinstance(value, (np.ndarray, list)) and np.ndim(value) >= 1 and len(value) == n
+
+
+def _count_lines(func: Callable, args: tuple, kwargs: dict) -> _LineCounter:
+    counter = _LineCounter()
+    with warnings.catch_warnings(), np.errstate(all="ignore"):
+        warnings.simplefilter("ignore")
+        counter.run(func, args, kwargs)
+    return counter
+
+
+def _describe_line(func: Callable, key: tuple[str, int, str]) -> str:
+    import linecache
+
+    filename, lineno, co_name = key
+    text = linecache.getline(filename, lineno).strip()
+    code = getattr(func, "__code__", None)
+    if code is not None and filename == code.co_filename and lineno >= code.co_firstlineno:
+        where = f"line {lineno - code.co_firstlineno + 1} of {func.__name__}"
+    else:
+        where = f"line {lineno} of {co_name}"
+    return f"{where} (`{text}`)" if text else where
+
+
+def _loop_growth(
+    func: Callable, X, args: tuple, kwargs: dict, per_sample
+) -> tuple[int, int, int, int, str] | None:
+    """Measure the Python-level work of ``func`` at n and at k * n samples.
+
+    Returns ``(n, big, lines_n, lines_big, where)`` when the work grows with the number
+    of samples (a Python loop over them), else None.
+    """
+    n = len(X)
+    if n == 0:
+        return None
+    k = max(4, -(-(n + 32) // n))  # at least 4x, and at least 32 more samples
+    big = k * n
+    if per_sample is None:
+        positions = [i for i, a in enumerate(args) if _has_samples(a, n)]
+        names = [name for name, a in kwargs.items() if _has_samples(a, n)]
+        attempts = [(positions, names), ([], [])] if positions or names else [([], [])]
+    else:
+        chosen = (per_sample,) if isinstance(per_sample, (int, str)) else tuple(per_sample)
+        attempts = [
+            ([i for i in chosen if isinstance(i, int)], [s for s in chosen if isinstance(s, str)])
+        ]
+
+    label = getattr(func, "__name__", "your function")
+    small = _count_lines(func, (X, *args), kwargs)
+    error = None
+    for positions, names in attempts:
+        big_args = tuple(_scaled(a, n, k) if i in positions else a for i, a in enumerate(args))
+        big_kwargs = {key: _scaled(v, n, k) if key in names else v for key, v in kwargs.items()}
+        try:
+            large = _count_lines(func, (_scaled(X, n, k), *big_args), big_kwargs)
+        except Exception as exc:  # try the next reading of which arguments are per sample
+            error = exc
+            continue
+        break
+    else:
+        _fail(
+            f"{label} fails on a larger batch: the same {n} samples repeated {k} times ({big} samples).",
+            [f"it raised {type(error).__name__}: {error}"],
+            "a vectorised function works for any number of samples: do not hard-code the batch size.",
+        )
+    growth = large.total - small.total
+    if growth < max(2, (big - n) // 4):
+        return None
+    grown = {key: large.counts.get(key, 0) - small.counts.get(key, 0) for key in large.counts}
+    worst = max(grown, key=grown.get)
+    return (
+        n,
+        big,
+        small.counts.get(worst, 0),
+        large.counts.get(worst, 0),
+        _describe_line(func, worst),
+    )
+
+
+def check_vectorised(
+    func: Callable,
+    X,
+    *args,
+    allow_loops: bool = False,
+    per_sample=None,
+    hint: str | None = None,
+    **kwargs,
+):
+    """Call ``func(X, *args, **kwargs)`` and assert that it does not loop over the samples.
+
+    "Vectorised" here means: no Python loop whose length grows with the number of
+    samples (the rows of ``X``). Loops over features, layers or classes are allowed.
+    Two checks:
+
+    * ``X`` is handed over as an array that raises when it is iterated (``for x in X``)
+      or indexed one row at a time (``X[i]``);
+    * unless ``allow_loops``, the Python lines run by the student's own code (and by
+      NumPy functions it calls directly, such as ``np.apply_along_axis``) are counted
+      with ``sys.settrace`` on ``X`` and on ``X`` repeated k times; if that number grows
+      with the samples, the function loops over them, however the loop is written.
+
+    Parameters
+    ----------
+    func : callable
+    X : array_like, the per-sample input (one sample per row, or per entry if 1-D)
+    *args, **kwargs : further arguments of ``func``
+    allow_loops : bool
+        Skip the measurement (only the row trap applies).
+    per_sample : int, str or sequence of them, optional
+        Which further arguments also hold one entry per sample and are repeated with
+        ``X`` (positions in ``args``, names in ``kwargs``). By default every array or
+        list argument with ``len(X)`` entries is taken as per-sample (and, if the
+        function then fails, none is).
+    hint : str, optional
+        What to do instead, in the exercise's terms (the default is generic).
+
+    Returns ``func``'s result (for ``X`` itself) as a plain array.
     """
     label = getattr(func, "__name__", "your function")
-    loops = [] if allow_loops else _python_loops(func)
-    if loops:
-        _fail(
-            f"{label} uses a Python loop ({', '.join(loops)}).",
-            ["this exercise asks for one vectorised expression over the whole batch"],
-            "handle all samples at once with a matrix product (X @ w) or broadcasting.",
-        )
-    watched = np.asarray(X).view(_NoLoopArray)
+    plain = np.asarray(X)
+    watched = plain.view(_NoLoopArray)
+    watched._watched = True
     try:
         result = _run(func, (watched, *args), kwargs)
     except _LoopDetected as exc:
         _fail(
             f"{label} loops over the samples one at a time ({exc}).",
             [f"X has shape {watched.shape}: one row per sample"],
-            "handle the whole batch at once with a matrix product (X @ w) or broadcasting.",
+            hint
+            or "work on the whole batch at once (a matrix product, broadcasting, a reduction "
+            "along an axis) instead of one sample at a time.",
         )
     if isinstance(result, np.ndarray):
         result = result.view(np.ndarray)
+    if not allow_loops and plain.ndim >= 1:
+        grown = _loop_growth(func, plain, args, kwargs, per_sample)
+        if grown is not None:
+            n, big, before, after, where = grown
+            _fail(
+                f"{label} runs Python code once per sample: its work grows with the batch size.",
+                [
+                    f"{where} ran {before} times for {n} samples and {after} times for {big} samples",
+                    "a loop over features, layers or classes is fine; a loop over the samples is not",
+                ],
+                hint
+                or "replace the loop over the samples by one operation on the whole batch (a "
+                "matrix product, broadcasting or a reduction along an axis).",
+            )
     return result

@@ -40,14 +40,6 @@ ALLOWED = {
     "rng.permutation(n)",  # the order of random draws, pinned by the task text so tests are exact
 }
 
-# Fixed on the 00-03 engineer's branch; the marker is removed when it is merged.
-XFAIL_ON_THIS_BRANCH = {
-    "00_getting_started",
-    "01_perceptron",
-    "02_forward_propagation",
-    "03_losses",
-}
-
 
 def normalise(text: str) -> str:
     return re.sub(r"\s+", "", text)
@@ -148,15 +140,7 @@ def scan(nb) -> list[str]:
     return problems
 
 
-def _params():
-    for a in ASSIGNMENTS:
-        marks = []
-        if a.id in XFAIL_ON_THIS_BRANCH:
-            marks.append(pytest.mark.xfail(strict=False, reason="fixed on branch nb0003"))
-        yield pytest.param(a, id=a.id, marks=marks)
-
-
-@pytest.mark.parametrize("assignment", list(_params()))
+@pytest.mark.parametrize("assignment", ASSIGNMENTS, ids=[a.id for a in ASSIGNMENTS])
 def test_visible_tests_do_not_show_the_solution(assignment):
     problems = scan(notebooks.read(assignment.path("source")))
     assert not problems, "\n".join(problems)

@@ -128,44 +128,165 @@ def test_not_delegating_lets_other_errors_through():
         C.check_not_delegating(broken, activations.sigmoid, args=(0.0,))
 
 
-def test_check_vectorised():
-    X, w = np.arange(12.0).reshape(4, 3), np.ones(3)
+# ------------------------------------------------------ check_vectorised: loops over samples
+# "Vectorised" means: no Python loop whose length grows with the number of samples. The
+# check traps iterating or row-indexing X, and measures the Python lines the student's
+# code runs on n and on k * n samples; loops over features or classes must pass.
 
-    def loop_iter(X, w, b):
-        return np.array([x @ w + b for x in X])
+_X = np.arange(12.0).reshape(4, 3)
+_W = np.ones(3)
 
-    def loop_index(X, w, b):
-        return np.array([X[i] @ w + b for i in range(len(X))])
 
-    def loop_index_2d(X, w, b):
-        return np.array([X[i, :] @ w + b for i in range(X.shape[0])])
+def _vectorised(X, w, b):
+    print(X)  # printing must not count as a loop
+    return X @ w + b
 
-    def vectorised(X, w, b):
-        print(X)  # printing must not count as a loop
-        return X @ w + b
 
-    for bad in (loop_iter, loop_index, loop_index_2d):
-        assert "uses a Python loop" in message(C.check_vectorised, bad, X, w, 1.0)
-        # the run-time guard on its own, as for functions whose source cannot be read
-        assert "loops over the samples" in message(
-            C.check_vectorised, bad, X, w, 1.0, allow_loops=True
-        )
-    out = C.check_vectorised(vectorised, X, w, 1.0)
+def _loop_iter(X, w, b):
+    return np.array([x @ w + b for x in X])
+
+
+def _loop_index(X, w, b):
+    return np.array([X[i] @ w + b for i in range(len(X))])
+
+
+def _loop_index_2d(X, w, b):
+    return np.array([X[i, :] @ w + b for i in range(X.shape[0])])
+
+
+def _converts_first(X, w, b):
+    X = np.asarray(X)  # escapes the row trap...
+    out = []
+    for x in X:  # ...but not the measurement
+        out.append(x @ w + b)
+    return np.array(out)
+
+
+def _loop_over_features(X, w, b):
+    z = np.full(X.shape[0], float(b))
+    for j in range(X.shape[1]):
+        z = z + X[:, j] * w[j]
+    return z
+
+
+def _loop_over_columns_of_transpose(X, w, b):
+    z = b
+    for column, weight in zip(X.T, w, strict=True):
+        z = z + column * weight
+    return z
+
+
+def test_vectorised_passes_and_returns_a_plain_array():
+    out = C.check_vectorised(_vectorised, _X, _W, 1.0)
     assert type(out) is np.ndarray
-    C.check_close(out, X @ w + 1.0, "X @ w + b")
+    C.check_close(out, _X @ _W + 1.0, "X @ w + b")
 
 
-def test_check_vectorised_reads_the_source_for_hidden_loops():
-    X, w = np.arange(12.0).reshape(4, 3), np.ones(3)
+def test_vectorised_row_trap_names_the_loop():
+    for bad in (_loop_iter, _loop_index, _loop_index_2d):
+        text = message(C.check_vectorised, bad, _X, _W, 1.0)
+        assert "loops over the samples one at a time" in text
+        # the trap is there even without the measurement
+        assert "one at a time" in message(C.check_vectorised, bad, _X, _W, 1.0, allow_loops=True)
 
-    def converts_first(X, w, b):
-        X = np.asarray(X)  # escapes the run-time guard...
-        return np.array([x @ w + b for x in X])  # ...but not the source check
 
-    assert "uses a Python loop (ListComp on line 3)" in message(
-        C.check_vectorised, converts_first, X, w, 0.0
+def test_vectorised_measurement_catches_a_loop_the_trap_misses():
+    text = message(C.check_vectorised, _converts_first, _X, _W, 0.0)
+    assert "runs Python code once per sample" in text
+    assert "line 4 of _converts_first (`for x in X:" in text
+    assert "for 4 samples" in text and "for 36 samples" in text
+    C.check_vectorised(_converts_first, _X, _W, 0.0, allow_loops=True)
+
+
+def test_vectorised_allows_loops_over_features():
+    for ok in (_loop_over_features, _loop_over_columns_of_transpose):
+        C.check_close(C.check_vectorised(ok, _X, _W, 0.5), _X @ _W + 0.5, ok.__name__)
+
+
+def test_vectorised_catches_loops_hidden_in_numpy_and_builtins():
+    def along_axis(X, w, b):
+        return np.apply_along_axis(np.dot, 1, X, w) + b
+
+    def with_map(X, w, b):
+        return np.array(list(map(lambda row: row @ w, np.asarray(X)))) + b
+
+    def with_vectorize(X, w, b):
+        rows = np.asarray(X)
+        return np.vectorize(lambda i: rows[i] @ w + b)(np.arange(len(rows)))
+
+    for bad in (along_axis, with_map, with_vectorize):
+        assert "runs Python code once per sample" in message(C.check_vectorised, bad, _X, _W, 0.0)
+
+
+def test_vectorised_per_class_pairs_pass_and_per_sample_arguments_grow_together():
+    """07's confusion matrix: a loop over class pairs is fine, one over the samples is not."""
+    y_true = np.array([0, 1, 2, 2, 1, 0, 3])
+    y_pred = np.array([0, 2, 2, 1, 1, 0, 3])
+
+    def per_pair(y_true, y_pred, k):
+        counts = np.zeros((k, k), dtype=int)
+        for i in range(k):
+            for j in range(k):
+                counts[i, j] = np.sum((y_true == i) & (y_pred == j))
+        return counts
+
+    def per_sample(y_true, y_pred, k):
+        counts = np.zeros((k, k), dtype=int)
+        for t, p in zip(np.asarray(y_true), y_pred, strict=True):
+            counts[t, p] += 1
+        return counts
+
+    got = C.check_vectorised(per_pair, y_true, y_pred, 7)
+    assert got.sum() == 7 and got[2, 2] == 1
+    # y_pred has one entry per sample too: it is repeated with y_true (or zip would stop early)
+    assert "ran 8 times for 7 samples and 43 times for 42 samples" in message(
+        C.check_vectorised, per_sample, y_true, y_pred, 7
     )
-    C.check_vectorised(converts_first, X, w, 0.0, allow_loops=True)
+    # explicit per_sample gives the same verdicts
+    C.check_vectorised(per_pair, y_true, y_pred, 7, per_sample=0)
+    assert "once per sample" in message(
+        C.check_vectorised, per_sample, y_true, y_pred, 7, per_sample=[0]
+    )
+
+
+def test_vectorised_square_inputs_fall_back_to_scaling_x_only():
+    """A weight matrix with as many rows as X is not per-sample: the check must still work."""
+    X = np.arange(9.0).reshape(3, 3)
+    W = np.eye(3)
+
+    def dense(X, W, b):
+        return X @ W + b
+
+    C.check_close(C.check_vectorised(dense, X, W, np.zeros(3)), X, "X @ I")
+
+
+def test_vectorised_reports_a_function_that_only_works_for_one_batch_size():
+    def hard_coded(X, w, b):
+        return X.reshape(4, 3) @ w + b
+
+    text = message(C.check_vectorised, hard_coded, _X, _W, 0.0)
+    assert "fails on a larger batch" in text and "hard-code" in text
+
+
+def test_vectorised_restores_an_existing_tracer():
+    import sys
+
+    def tracer(frame, event, arg):
+        return None
+
+    sys.settrace(tracer)
+    try:
+        C.check_vectorised(_vectorised, _X, _W, 0.0)
+        assert sys.gettrace() is tracer
+    finally:
+        sys.settrace(None)
+
+
+def test_vectorised_hint_can_fit_the_exercise():
+    text = message(C.check_vectorised, _converts_first, _X, _W, 0.0, hint="use one product.")
+    assert text.endswith("Hint: use one product.")
+    text = message(C.check_vectorised, _loop_iter, _X, _W, 0.0, hint="use one product.")
+    assert text.endswith("Hint: use one product.")
 
 
 def test_caller_hint_survives_a_shape_mismatch():

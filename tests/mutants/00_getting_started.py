@@ -93,20 +93,57 @@ def standardize__delegates(X):
     return dlkit.data.standardize(X)
 
 
-def standardize__ok_std_plus_mask(X):
-    """Correct: adds 1 to the std exactly where it is 0."""
+def standardize__std_plus_mask(X):
+    """Adds 1 to the std exactly where it is 0: a column of 0.1s has a computed std of about
+    1.4e-17, not 0, so it is divided by that and comes out as +-1 instead of 0."""
     X = np.asarray(X, dtype=float)
     std = X.std(axis=0)
     return (X - X.mean(axis=0)) / (std + (std == 0))
 
 
+def standardize__std_equals_zero(X):
+    """Finds constant columns with std == 0, which misses a column of 0.1s (std 1.4e-17)."""
+    X = np.asarray(X, dtype=float)
+    std = X.std(axis=0)
+    return (X - X.mean(axis=0)) / np.where(std == 0, 1.0, std)
+
+
+def standardize__std_positive(X):
+    """Divides where std > 0, as the usual recipe says: the same miss as std == 0."""
+    X = np.asarray(X, dtype=float)
+    std = X.std(axis=0)
+    return (X - X.mean(axis=0)) / np.where(std > 0, std, 1.0)
+
+
+def standardize__ok_ptp(X):
+    """Correct: a column is constant when its range max - min is exactly 0."""
+    X = np.asarray(X, dtype=float)
+    constant = np.ptp(X, axis=0) == 0
+    return (X - X.mean(axis=0)) / np.where(constant, 1.0, X.std(axis=0))
+
+
+def standardize__ok_all_equal_to_first_row(X):
+    """Correct: a column is constant when every entry equals the one in the first row."""
+    X = np.asarray(X, dtype=float)
+    constant = np.all(X == X[:1], axis=0)
+    return (X - X.mean(axis=0)) / np.where(constant, 1.0, X.std(axis=0))
+
+
+def standardize__ok_relative_tolerance(X):
+    """Correct: a std below 1e-12 of the column's largest magnitude counts as zero."""
+    X = np.asarray(X, dtype=float)
+    std = X.std(axis=0)
+    tiny = std <= 1e-12 * np.abs(X).max(axis=0)
+    return (X - X.mean(axis=0)) / np.where(tiny, 1.0, std)
+
+
 def standardize__ok_divide_where(X):
-    """Correct: np.divide with where= and a zero-filled output array."""
+    """Correct: np.divide with where= (non-constant columns) and a zero-filled output array."""
     X = np.asarray(X, dtype=float)
     centred = X - X.mean(axis=0, keepdims=True)
     std = np.sqrt((centred**2).mean(axis=0, keepdims=True))
-    std = np.broadcast_to(std, X.shape)
-    return np.divide(centred, std, out=np.zeros(X.shape), where=std > 0)
+    spread = np.broadcast_to(np.ptp(X, axis=0, keepdims=True) > 0, X.shape)
+    return np.divide(centred, np.broadcast_to(std, X.shape), out=np.zeros(X.shape), where=spread)
 
 
 # ----------------------------------------------------------------------------- accuracy
@@ -235,3 +272,21 @@ def linear_predict__loop_after_asarray(X, w, b):
     """Converts X with np.asarray first (dropping the run-time guard), then loops over rows."""
     X = np.asarray(X, dtype=float)
     return np.array([float(x @ w + b) for x in X])
+
+
+def linear_predict__loop_with_map(X, w, b):
+    """map over the rows of np.asarray(X): a loop over the samples without a for statement."""
+    return np.array(list(map(lambda row: row @ w, np.asarray(X)))) + b
+
+
+def linear_predict__apply_along_axis(X, w, b):
+    """np.apply_along_axis, which calls a Python function once per row."""
+    return np.apply_along_axis(lambda row: row @ w, 1, np.asarray(X)) + b
+
+
+def linear_predict__ok_loop_over_features(X, w, b):
+    """Correct: a loop over the features (its length does not grow with the samples)."""
+    z = np.full(X.shape[0], float(b))
+    for j in range(X.shape[1]):
+        z = z + X[:, j] * w[j]
+    return z

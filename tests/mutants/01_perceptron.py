@@ -86,6 +86,28 @@ def sigmoid__delegates(z):
     return dlkit.activations.sigmoid(z)
 
 
+def sigmoid__naive_silenced(z):
+    """The textbook formula inside np.errstate(all="ignore"): exp still overflows, the warning is
+    only hidden (its values are right to the test's tolerance, so only the silencing gives it away)."""
+    with np.errstate(all="ignore"):
+        return 1.0 / (1.0 + np.exp(-z))
+
+
+def sigmoid__where_both_branches_silenced(z):
+    """Both naive formulas in np.where, with NumPy's warnings switched off around them."""
+    with np.errstate(over="ignore", invalid="ignore"):
+        return np.where(z >= 0, 1.0 / (1.0 + np.exp(-z)), np.exp(z) / (1.0 + np.exp(z)))
+
+
+def sigmoid__naive_seterr(z):
+    """Switches the overflow warning off with np.seterr and restores it afterwards."""
+    old = np.seterr(over="ignore")
+    try:
+        return 1.0 / (1.0 + np.exp(-z))
+    finally:
+        np.seterr(**old)
+
+
 def sigmoid__ok_tanh(z):
     """Correct: sigmoid(z) = (1 + tanh(z / 2)) / 2, which never overflows."""
     return 0.5 * (1.0 + np.tanh(0.5 * np.asarray(z, dtype=float)))
@@ -321,6 +343,21 @@ def neuron__loops_over_samples(X, w, b, activation):
     return np.array([activation(np.array([x @ w + b]))[0] for x in X])
 
 
+def neuron__loops_after_asarray(X, w, b, activation):
+    """Converts X with np.asarray (which slips past the row trap), then loops over the rows."""
+    rows = np.asarray(X)
+    scores = np.empty(len(rows))
+    for i in range(len(rows)):
+        scores[i] = rows[i] @ w + b
+    return activation(scores)
+
+
+def neuron__activation_per_sample(X, w, b, activation):
+    """One product, but the activation is called once per sample."""
+    z = X @ w + b
+    return np.array([activation(np.array([v]))[0] for v in z])
+
+
 def neuron__delegates(X, w, b, activation):
     """Calls dlkit's reference neuron."""
     return dlkit.perceptron.neuron(X, w, b, activation)
@@ -334,6 +371,14 @@ def neuron__ok_transposed(X, w, b, activation):
 def neuron__ok_dot(X, w, b, activation):
     """Correct: np.dot instead of @."""
     return activation(np.dot(X, w) + b)
+
+
+def neuron__ok_loop_over_features(X, w, b, activation):
+    """Correct: builds the scores one feature at a time (a loop that does not grow with the samples)."""
+    z = np.full(X.shape[0], float(b))
+    for j in range(X.shape[1]):
+        z = z + X[:, j] * w[j]
+    return activation(z)
 
 
 # ------------------------------------------------------------------- perceptron_train

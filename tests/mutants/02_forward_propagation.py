@@ -62,9 +62,31 @@ def dense_forward__ok_matmul(X, W, b):
     return np.matmul(X, W) + b.reshape(1, -1)
 
 
+def dense_forward__row_loop_after_asarray(X, W, b):
+    """Converts X with np.asarray (past the row trap), then fills Z one sample at a time."""
+    rows = np.asarray(X)
+    Z = np.empty((rows.shape[0], W.shape[1]))
+    for i in range(rows.shape[0]):
+        Z[i] = rows[i] @ W + b
+    return Z
+
+
+def dense_forward__apply_along_axis(X, W, b):
+    """np.apply_along_axis, which runs a Python function once per sample."""
+    return np.apply_along_axis(lambda x: x @ W + b, 1, np.asarray(X))
+
+
 def dense_forward__ok_einsum(X, W, b):
     """Correct: the sum over inputs written with einsum."""
     return np.einsum("ik,kj->ij", X, W) + b
+
+
+def dense_forward__ok_loop_over_units(X, W, b):
+    """Correct: one column (unit) at a time; the loop runs n_out times, whatever the batch size."""
+    Z = np.empty((X.shape[0], W.shape[1]))
+    for j in range(W.shape[1]):
+        Z[:, j] = X @ W[:, j] + b[j]
+    return Z
 
 
 # ----------------------------------------------------------------------- count_params

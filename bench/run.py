@@ -172,8 +172,28 @@ def bench_script(name: str, *args: str) -> None:
         row(f"{name} benchmark", "failed", done.stderr.strip().splitlines()[-1:] or "")
 
 
+def bench_checks(repeats: int = 200) -> None:
+    """What a delegation check adds to a test: trapping and restoring all of dlkit."""
+    import time
+
+    from dlkit import checks
+
+    checks.check_not_delegating(lambda: None)  # the first call imports and lists dlkit
+    samples = []
+    for _ in range(repeats):
+        start = time.perf_counter()
+        checks.check_not_delegating(lambda: None)
+        samples.append(time.perf_counter() - start)
+    row(
+        "delegation check (trap and restore all of dlkit)",
+        median_ms(samples),
+        f"{len(checks._targets())} dlkit functions, median of {repeats}",
+    )
+
+
 SECTIONS = {
     "import": bench_import,
+    "checks": bench_checks,
     "sliders": bench_sliders,
     "notebooks": bench_notebooks,
     "epoch": lambda: bench_script("epoch"),

@@ -441,6 +441,10 @@ class _Target:
 
     def install(self) -> None:
         self.saved = getattr(*self.where) if self.where else self.obj.__code__
+        if self.where and hasattr(self.saved, "cache_clear"):
+            # a reference taken before the check (`from dlkit.data import _digits_arrays`)
+            # would answer from its cache: emptied, it has to call the trapped function
+            self.saved.cache_clear()
         self.rearm()
 
     def rearm(self) -> None:

@@ -352,6 +352,7 @@ def test_not_delegating_traps_methods_properties_and_cached_helpers():
     from dlkit import callbacks, data, layers, optim
 
     model = layers.Sequential(layers.Dense(2, 3), layers.ReLU())  # built before the check: fine
+    data._digits_arrays()  # a warm cache must not let the reference taken below through
     for name, door in {
         "dlkit.layers.Sequential.n_params": lambda: model.n_params,  # a property
         "dlkit.layers.Layer.__call__": lambda: model(np.ones((1, 2))),  # an inherited method
@@ -469,9 +470,7 @@ def test_not_delegating_restores_dlkit_after_errors_and_interrupts():
     assert layers.Dense(2, 3).n_params == 9  # __init__ has a closure cell (super()): restored
 
 
-def test_not_delegating_covers_all_of_dlkit_but_checks_and_is_fast():
-    import time
-
+def test_not_delegating_covers_all_of_dlkit_but_checks():
     names = {t.name for t in C._targets()}
     assert len(names) > 300
     assert not any(n.startswith("dlkit.checks.") for n in names)
@@ -487,10 +486,7 @@ def test_not_delegating_covers_all_of_dlkit_but_checks_and_is_fast():
     ):
         assert any(n == expected or n.startswith(expected) for n in names), expected
     assert "numpy" not in {t.module.split(".")[0] for t in C._targets()}
-    start = time.perf_counter()
-    for _ in range(20):
-        C.check_not_delegating(lambda: None)
-    assert (time.perf_counter() - start) / 20 < 0.010  # trap and restore, well under 10 ms
+    # its speed (trap and restore all of dlkit) is measured by bench/run.py, not here
 
 
 def test_a_check_inside_a_check_cannot_widen_what_is_allowed():

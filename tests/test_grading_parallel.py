@@ -80,8 +80,8 @@ def test_every_result_is_in_the_class_gradebook(runs):
 
 def _reach_out(tmp_path_factory, sandbox):
     subs, workdir = tmp_path_factory.mktemp("reach_in"), tmp_path_factory.mktemp("reach")
-    notebooks.write(reach_out(workdir, seconds=12), subs / "attacker" / FIRST.notebook)
-    notebooks.write(slow_but_correct(seconds=6), subs / "victim" / FIRST.notebook)
+    notebooks.write(reach_out(workdir, seconds=14), subs / "attacker" / FIRST.notebook)
+    notebooks.write(slow_but_correct(seconds=10), subs / "victim" / FIRST.notebook)
     rows = grade(subs, workdir, workers=2, feedback=False, sandbox=sandbox, log=lambda *_: None)
     nb = notebooks.read(workdir / "autograded" / "attacker" / FIRST.id / FIRST.notebook)
     printed = "".join(o.get("text", "") for c in nb.cells for o in c.get("outputs", []))

@@ -33,6 +33,7 @@ from nbgrader.preprocessors import (  # noqa: E402
 
 from course.preprocessors import (  # noqa: E402
     FeedbackExporter,
+    FeedbackSummary,
     GuardedExecute,
     LimitOutputBytes,
     RedactHiddenTests,
@@ -83,5 +84,6 @@ c.GenerateFeedback.preprocessors = [
     GetGrades,
     RedactHiddenTests,
     ClearHiddenTests,
+    FeedbackSummary,  # per exercise: each test cell, its score, its failure's first line
     CSSHTMLHeaderPreprocessor,
 ]

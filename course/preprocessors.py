@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import html
 import json
+import re
 import time
 from pathlib import Path
 
@@ -251,10 +253,100 @@ class _CompiledTemplates(jinja2.BytecodeCache):
 _TEMPLATES = _CompiledTemplates()
 
 
+def _first_failure(cell) -> str:
+    """The first line of a test cell's error (a check's title), '' when it passed."""
+    for output in cell.get("outputs", []):
+        if output.get("output_type") == "error":
+            first = (output.get("evalue") or "").strip().split("\n")[0]
+            return f"{output.get('ename', 'Error')}: {first}"[:300]
+    return ""
+
+
+def _points(value) -> str:
+    return f"{float(value or 0):g}"
+
+
+class FeedbackSummary(NbGraderPreprocessor):
+    """A summary for the top of the feedback page, in ``resources['dlfs_summary']``.
+
+    nbgrader's page lists "Test cell (Score: 0.0 / 1.0)" once per test cell without
+    saying which; this lists, per exercise, its points and each test cell by name with
+    its score and, when it failed, the first line of the failure (a check's title),
+    each linking to the cell. Runs after GetGrades (scores) and the redaction of
+    hidden tests (so it only sees what the page shows).
+    """
+
+    def preprocess(self, nb, resources):
+        groups: list[tuple[str, list]] = []
+        for cell in nb.cells:
+            meta = cell.metadata.get("nbgrader", {})
+            if meta.get("solution") and meta.get("grade_id"):
+                groups.append((meta["grade_id"], []))
+            elif meta.get("grade") and not meta.get("solution"):
+                if not groups:
+                    groups.append(("other tests", []))
+                groups[-1][1].append(cell)
+        rows = []
+        for name, tests in groups:
+            if not tests:
+                continue
+            got = sum(float(t.metadata.nbgrader.get("score") or 0) for t in tests)
+            out_of = sum(float(t.metadata.nbgrader.get("points") or 0) for t in tests)
+            items = []
+            for test in tests:
+                meta = test.metadata.nbgrader
+                failure = _first_failure(test)
+                full = float(meta.get("score") or 0) >= float(meta.get("points") or 0)
+                mark = "&#10003;" if full and not failure else "&#10007;"
+                detail = (
+                    f" &mdash; <span class='dlfs-failure'>{html.escape(failure)}</span>"
+                    * bool(failure)
+                )
+                items.append(
+                    f"<li class='{'dlfs-pass' if full else 'dlfs-fail'}'>{mark} "
+                    f"<a href='#{html.escape(meta['grade_id'])}'><code>"
+                    f"{html.escape(meta['grade_id'])}</code></a> "
+                    f"{_points(meta.get('score'))} / {_points(meta.get('points'))}{detail}</li>"
+                )
+            rows.append(
+                f"<li><strong><code>{html.escape(name)}</code></strong>: "
+                f"{got:g} / {out_of:g} points<ul>{''.join(items)}</ul></li>"
+            )
+        resources["dlfs_summary"] = (
+            "<div id='toc' class='dlfs-summary'><style>.dlfs-summary ul{list-style:none;"
+            "padding-left:1.2em}.dlfs-pass{color:#2a7a2a}.dlfs-fail{color:#b22}"
+            ".dlfs-failure{color:#333}</style>"
+            f"<p>Per exercise, each test and its score; click a test to see it below.</p>"
+            f"<ul>{''.join(rows)}</ul></div>"
+        )
+        return nb, resources
+
+
+_TOC = re.compile(r'<div id="toc">.*?</div>', re.S)
+_MATHJAX = re.compile(
+    r"<!-- Load mathjax -->.*?<!-- End of mathjax configuration -->|"
+    r"<script[^>]*mathjax[^>]*>.*?</script>",
+    re.S | re.I,
+)
+
+
 class FeedbackExporter(HTMLExporter):
-    """nbconvert's HTML exporter, compiling its templates once per grading process."""
+    """The feedback page: nbconvert's HTML, the course's summary on top, nothing from the network.
+
+    - Templates are compiled once per grading process (see ``_CompiledTemplates``).
+    - nbgrader's list of anonymous "Test cell" links is replaced by FeedbackSummary's.
+    - MathJax is not loaded from a CDN: an instructor may return feedback through an
+      LMS that blocks outside scripts, so formulas stay readable TeX (``$\\sigma(z)$``).
+    """
 
     def _create_environment(self):
         environment = super()._create_environment()
         environment.bytecode_cache = _TEMPLATES
         return environment
+
+    def from_notebook_node(self, nb, resources=None, **kw):
+        page, resources = super().from_notebook_node(nb, resources, **kw)
+        summary = resources.get("dlfs_summary")
+        if summary:
+            page = _TOC.sub(lambda _: summary, page, count=1)
+        return _MATHJAX.sub("", page), resources

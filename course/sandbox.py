@@ -115,7 +115,14 @@ def unavailable() -> str | None:
 
 def python_roots() -> list[str]:
     """Folders of the running Python that a kernel needs to read (installation, venv)."""
-    roots = {os.path.realpath(p) for p in (sys.base_prefix, sys.prefix, sys.exec_prefix)}
+    prefixes = (
+        sys.base_prefix,
+        sys.prefix,
+        sys.exec_prefix,
+        os.path.dirname(os.path.dirname(sys.executable)),
+    )
+    # both spellings: a venv reached through a symlink is run by its symlinked path
+    roots = {os.path.realpath(p) for p in prefixes} | {os.path.abspath(p) for p in prefixes}
     roots.add(os.path.dirname(os.path.dirname(os.path.realpath(sys.executable))))
     return sorted(roots)
 

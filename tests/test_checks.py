@@ -575,3 +575,68 @@ def test_not_delegating_takes_the_check_s_own_hint():
     assert "write the computation yourself" not in text
     assert "allowed here: dlkit.data.standardize; the rest of dlkit" in text
     assert text.endswith("Hint: train on the data you are given.")
+
+
+# ------------------------------------------------------------- compact failures (IPython)
+
+
+def _failure(code: str, filename: str = "<ipython-input-7-abc123>") -> AssertionError:
+    import linecache
+
+    namespace = {"np": np, "checks": C}
+    # IPython registers each cell's source like this, so tracebacks can quote it
+    linecache.cache[filename] = (len(code), None, code.splitlines(True), filename)
+    with pytest.raises(AssertionError) as info:
+        exec(compile(code, filename, "exec"), namespace)
+    return info.value
+
+
+def test_a_failed_check_renders_message_first_without_dlkit_frames():
+    error = _failure(
+        "checks.check_close(np.ones(3), np.zeros(3), name='relu(z)', hint='clip at 0')"
+    )
+    lines = error._render_traceback_()
+    assert lines[0].endswith("AssertionError\x1b[0m: relu(z) has the wrong values.")
+    assert "Hint: clip at 0" in lines and str(error).startswith("relu(z) has the wrong values.")
+    assert not any("checks.py" in line or "Traceback" in line for line in lines)
+
+
+def test_the_students_own_line_is_shown_when_their_code_raised():
+    code = (
+        "def sigmoid(z):\n"
+        "    z = np.asarray(z, dtype=float)\n"
+        "    return 1 / (1 + np.exp(-z))\n"
+        "checks.check_no_warnings(sigmoid, np.array([-1e4, 1e4]))\n"
+    )
+    lines = _failure(code)._render_traceback_()
+    text = "\n".join(lines)
+    assert text.index("numerically unstable") < text.index("In your code")
+    assert "In your code, cell In[7], line 3, in sigmoid:" in lines
+    assert "    return 1 / (1 + np.exp(-z))" in lines
+    assert "FloatingPointError: overflow encountered in exp" in lines
+    assert "checks.py" not in text and "During handling" not in text
+
+
+def test_verbose_gives_the_full_traceback_back():
+    C.verbose(True)
+    try:
+        error = _failure("checks.check_true(False, 'no')")
+        assert not hasattr(error, "_render_traceback_")
+    finally:
+        C.verbose(False)
+    assert hasattr(_failure("checks.check_true(False, 'no')"), "_render_traceback_")
+
+
+def test_ipython_shows_the_compact_form_and_normal_errors_stay_normal(capsys):
+    from IPython.core.interactiveshell import InteractiveShell
+
+    shell = InteractiveShell.instance()
+    shell.run_cell("import numpy as np\nfrom dlkit import checks")
+    shell.run_cell("def relu(z):\n    return np.maximum(z, 0.1)")
+    shell.run_cell("checks.check_close(relu(np.zeros(2)), np.zeros(2), name='relu(z)')")
+    shown = capsys.readouterr().out
+    first = [line for line in shown.splitlines() if line.strip()][:2]
+    assert "relu(z) has the wrong values." in first[0], shown
+    assert "checks.py" not in shown and "Traceback" not in shown
+    shell.run_cell("relu(undefined_name)")
+    assert "NameError" in capsys.readouterr().out  # IPython's own traceback

@@ -1,4 +1,4 @@
-"""Callbacks for :meth:`dlkit.layers.Sequential.fit`, Keras-style, and the training history.
+"""Callbacks for :meth:`dlkit.models.Sequential.fit`, Keras-style, and the training history.
 
 ::
 
@@ -22,10 +22,11 @@ reference for notebook 06's graded exercise (``EarlyStopping(patience, min_delta
 
 from __future__ import annotations
 
+import io
 import math
 import time
 
-from . import optim
+from . import display, optim
 from ._validation import check_choice, check_int, check_positive
 
 __all__ = [
@@ -80,7 +81,7 @@ class History(Callback):
 
     def plot(self, ax=None, metric: str = "loss", log: bool = False):
         """Training and validation curves of ``metric`` ("loss" or "accuracy") on ``ax``."""
-        from .plot import plot_loss_curves
+        from .plot import plot_loss_curves  # drawing code (and matplotlib) only when asked to draw
 
         check_choice(metric, "metric", ["loss", "accuracy", "lr"])
         series = {f"training {metric}": self.history.get(metric, [])}
@@ -228,7 +229,7 @@ class EarlyStopping(Callback):
 class ReduceLROnPlateau(Callback):
     """Multiply the optimizer's learning rate by ``factor`` when ``monitor`` plateaus.
 
-    A callback around :class:`dlkit.optim.ReduceLROnPlateau` (whose rule it uses:
+    A callback around :class:`dlkit.optim.PlateauSchedule` (whose rule it uses:
     the rate drops after *more than* ``patience`` epochs in a row without an
     improvement larger than ``min_delta``, as in PyTorch; Keras drops after
     ``patience``). The rate used in each epoch is logged as ``"lr"``.
@@ -254,7 +255,7 @@ class ReduceLROnPlateau(Callback):
             "min_lr": min_lr,
         }
         # build one now so that bad arguments fail here, not at fit time
-        self.scheduler = optim.ReduceLROnPlateau(1.0, **self.options)
+        self.scheduler = optim.PlateauSchedule(1.0, **self.options)
         self.model = None
 
     def on_train_begin(self, model) -> None:
@@ -264,7 +265,7 @@ class ReduceLROnPlateau(Callback):
             raise RuntimeError(
                 "ReduceLROnPlateau needs a compiled model: call model.compile(optimizer=...) first."
             )
-        self.scheduler = optim.ReduceLROnPlateau(optimizer=optimizer, **self.options)
+        self.scheduler = optim.PlateauSchedule(optimizer=optimizer, **self.options)
 
     def on_epoch_end(self, epoch: int, logs: dict) -> None:
         value = _monitored(logs, self.monitor, "ReduceLROnPlateau")
@@ -285,11 +286,11 @@ class ProgressBar(Callback):
     """Progress of ``fit``: a live loss plot in Jupyter, a text bar elsewhere.
 
     In a Jupyter kernel with widgets enabled (see
-    :func:`dlkit.widgets.widgets_enabled`) and ``plot=True``, a small PNG of the
+    :func:`dlkit.display.widgets_enabled`) and ``plot=True``, a small PNG of the
     training and validation loss is shown and replaced in place at most every
     ``interval`` seconds (and after the last epoch). Under nbgrader, in CI, with
     ``DLKIT_NO_WIDGETS=1`` or outside a kernel it prints a one-line text bar
-    (:class:`dlkit.train.ProgressBar`), which stays silent under nbgrader.
+    (:class:`dlkit.display.TextProgressBar`), which stays silent under nbgrader.
     ``plot=False`` always uses the text bar; ``per_epoch=True`` prints one line per
     epoch instead (``fit(verbose=2)``).
     """
@@ -312,20 +313,16 @@ class ProgressBar(Callback):
     def _live(self) -> bool:
         if not self.plot or self.per_epoch or self.enabled is False:
             return False
-        from .widgets import widgets_enabled
-
-        return widgets_enabled()
+        return display.widgets_enabled()
 
     def on_train_begin(self, model) -> None:
-        from .train import ProgressBar as TextBar
-
         self.model = model
         self.epochs = self.params.get("epochs", 1)
         self.history = {}
         self._last = -math.inf
         self._handle = None
         self.live = self._live()
-        self.bar = TextBar(self.epochs, stream=self.stream, enabled=self.enabled)
+        self.bar = display.TextProgressBar(self.epochs, stream=self.stream, enabled=self.enabled)
 
     def on_epoch_end(self, epoch: int, logs: dict) -> None:
         for key, value in logs.items():
@@ -351,8 +348,7 @@ class ProgressBar(Callback):
 
     def render(self, title: str = "") -> bytes:
         """The loss figure as PNG bytes (what the live view shows)."""
-        import io
-
+        # matplotlib and the drawing code load only when a live plot is drawn
         from matplotlib.figure import Figure
         from matplotlib.ticker import MaxNLocator
 
@@ -372,13 +368,7 @@ class ProgressBar(Callback):
         return buffer.getvalue()
 
     def _show(self, title: str) -> None:
-        from IPython.display import Image, display
-
-        image = Image(data=self.render(title), format="png")
-        if self._handle is None:
-            self._handle = display(image, display_id=True)
-        else:
-            self._handle.update(image)
+        self._handle = display.show_png(self.render(title), self._handle)
 
     def __repr__(self) -> str:
         return f"ProgressBar(plot={self.plot}, interval={self.interval:g})"

@@ -5,7 +5,7 @@ import io
 import numpy as np
 import pytest
 
-from dlkit import callbacks, data, layers
+from dlkit import callbacks, data, models
 
 
 # ------------------------------------------------------------------ EarlyStopping.update
@@ -102,7 +102,7 @@ def _overfitting_problem():
     shuffled labels, so validation loss rises as the model fits the training set."""
     X, y = data.blobs(120, n_classes=3, std=0.4, rng=0)
     y_val = np.random.default_rng(1).permutation(y)
-    model = layers.build_mlp([2, 16, 3], rng=2)
+    model = models.build_mlp([2, 16, 3], rng=2)
     model.compile("adam", lr=0.05)
     return model, X, y, y_val
 
@@ -137,10 +137,10 @@ def test_early_stopping_and_lr_reduction_in_one_fit():
     # the optimizer's rate followed the scheduler: halved after 2 bad epochs, floored
     assert lr[0] == 0.05 and min(lr) >= 0.01 and lr == sorted(lr, reverse=True)
     assert 0.025 in lr and model.optimizer.lr == reduce.scheduler.lr
-    # replay the rule of optim.ReduceLROnPlateau on the logged losses: same rates
+    # replay the rule of optim.PlateauSchedule on the logged losses: same rates
     from dlkit import optim
 
-    replay = optim.ReduceLROnPlateau(0.05, factor=0.5, patience=1, min_lr=0.01)
+    replay = optim.PlateauSchedule(0.05, factor=0.5, patience=1, min_lr=0.01)
     assert [0.05] + [replay.update(v) for v in val[:-1]] == lr
 
 
@@ -158,7 +158,7 @@ def test_a_callback_returning_true_stops_and_all_hooks_run():
         def on_train_end(self):
             seen.append(("end",))
 
-    model = layers.build_mlp([2, 3, 2], rng=0).compile("sgd", lr=0.1)
+    model = models.build_mlp([2, 3, 2], rng=0).compile("sgd", lr=0.1)
     X, y = data.moons(40, rng=0)
     history = model.fit(X, y, epochs=10, batch_size=16, callbacks=[Spy()], verbose=0)
     assert len(history.loss) == 3 and history.epoch == [0, 1, 2]
@@ -208,7 +208,7 @@ def test_progress_bar_text_and_per_epoch_lines():
 def test_live_plot_updates_one_display_in_a_kernel(monkeypatch):
     import IPython.display
 
-    from dlkit import widgets
+    from dlkit import display as dlkit_display
 
     shown = []
 
@@ -220,7 +220,7 @@ def test_live_plot_updates_one_display_in_a_kernel(monkeypatch):
         shown.append(("display", obj))
         return Handle()
 
-    monkeypatch.setattr(widgets, "widgets_enabled", lambda: True)
+    monkeypatch.setattr(dlkit_display, "widgets_enabled", lambda: True)
     monkeypatch.setattr(IPython.display, "display", display)
     live = callbacks.LivePlot(interval=0)
     live.params = {"epochs": 3}

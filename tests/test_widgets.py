@@ -5,16 +5,16 @@ import os
 import numpy as np
 import pytest
 
-from dlkit import data, widgets
+from dlkit import data, display, widgets
 
 ipywidgets = pytest.importorskip("ipywidgets")
 
 
 def test_widgets_are_off_under_nbgrader_and_ci(monkeypatch):
-    assert not widgets.widgets_enabled()  # conftest sets DLKIT_NO_WIDGETS; no kernel here either
+    assert not display.widgets_enabled()  # conftest sets DLKIT_NO_WIDGETS; no kernel here either
     monkeypatch.delenv("DLKIT_NO_WIDGETS")
     monkeypatch.setenv("NBGRADER_EXECUTION", "autograde")
-    assert not widgets.widgets_enabled()
+    assert not display.widgets_enabled()
 
 
 def test_neuron_explorer_sliders_move_the_line():
@@ -160,7 +160,7 @@ def test_optimizer_playground_reports_divergence():
 
 
 def test_optimizer_playground_surface_change_resets_the_start():
-    from dlkit.optim import SURFACES
+    from dlkit.landscapes import SURFACES
 
     pg = widgets.optimizer_playground()
     _ = pg.widget
@@ -195,7 +195,7 @@ def test_training_explorer_trains_and_shows_progress():
 
 def test_training_explorer_stops_when_the_loss_blows_up(monkeypatch):
     te = widgets.TrainingExplorer(epochs=20)
-    monkeypatch.setattr("dlkit.losses.categorical_cross_entropy", lambda Y, P: np.inf)
+    monkeypatch.setattr("dlkit.widgets.training.categorical_cross_entropy", lambda Y, P: np.inf)
     out = te.draw()
     assert out["diverged"] == 1 and out["history"]["training"] == []
 
@@ -228,3 +228,11 @@ def test_regularization_explorer_rejects_bad_settings():
         widgets.regularization_explorer(l2=-0.1)
     with pytest.raises(ValueError, match="hidden"):
         widgets.regularization_explorer(hidden=0)
+
+
+def test_gradient_norms_vanish_with_sigmoid_not_with_relu():
+    sigmoid = widgets.gradient_norms(12, "sigmoid", init="xavier", rng=0)
+    relu = widgets.gradient_norms(12, "relu", init="he", rng=0)
+    assert sigmoid.shape == relu.shape == (12,)
+    assert sigmoid[0] / sigmoid[-1] < 1e-5, "the first sigmoid layer gets a tiny gradient"
+    assert 0.1 < relu[0] / relu[-1] < 10, "ReLU + He keeps gradients of one size"

@@ -1,11 +1,9 @@
 """dlkit.train: the loop learns, is deterministic, and reports progress quietly."""
 
-import io
-
 import numpy as np
 import pytest
 
-from dlkit import data, display, losses, models, train
+from dlkit import data, losses, models, train
 
 
 def test_fit_learns_moons_full_batch_and_mini_batch():
@@ -44,32 +42,12 @@ def test_train_step_decreases_the_loss_and_sigmoid_output_works():
     assert train.predict_classes(model, X).shape == (40,)
 
 
-def test_progress_bar_is_throttled_and_silent_under_nbgrader(monkeypatch):
-    out = io.StringIO()
-    bar = display.TextProgressBar(1000, stream=out, enabled=True)
-    for i in range(1, 1001):
-        bar.update(i, "loss 1")
-    text = out.getvalue()
-    assert text.endswith("epoch 1000/1000 [########################] loss 1\n")
-    assert text.count("\r") < 20
-    monkeypatch.setenv("NBGRADER_EXECUTION", "autograde")
-    quiet = io.StringIO()
-    display.TextProgressBar(3, stream=quiet).update(3)
-    assert quiet.getvalue() == ""
-
-
 def test_fit_validates_its_inputs():
     model = models.build_mlp([2, 2], rng=0)
     with pytest.raises(ValueError, match="same number of samples"):
         train.fit(model, np.ones((3, 2)), np.ones((2, 2)))
     with pytest.raises(ValueError, match="lr must be finite and > 0"):
         train.fit(model, np.ones((2, 2)), np.ones((2, 2)), lr=0)
-
-
-def test_progress_bar_unit():
-    out = io.StringIO()
-    display.TextProgressBar(2, stream=out, enabled=True, unit="step").update(2)
-    assert out.getvalue().startswith("\rstep 2/2 [")
 
 
 def test_legacy_fit_prints_a_bar_and_runs_the_shared_loop(capsys):

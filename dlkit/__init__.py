@@ -29,7 +29,7 @@ Above it:
 layers       layer objects (Dense, activations, Dropout, BatchNorm) and the functional
              passes (dense_forward/backward, mlp_forward/backward)
 train        the one training loop (train_loop), and a minimal fit(model, X, Y, lr=...)
-callbacks    History, EarlyStopping, ReduceLROnPlateau, ProgressBar
+callbacks    History, EarlyStopping, ReduceLROnPlateau, ModelCheckpoint, ProgressBar
 models       Sequential (compile/fit/evaluate/predict/save/load) and build_mlp
 
 Drawing, on top (widgets is imported by no other module; plot only by widgets and,

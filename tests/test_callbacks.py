@@ -231,3 +231,105 @@ def test_live_plot_updates_one_display_in_a_kernel(monkeypatch):
     live.on_train_end()
     assert [kind for kind, _ in shown] == ["display", "update", "update", "update"]
     assert shown[0][1].data[:4] == b"\x89PNG"
+
+
+# ------------------------------------------------------------------ ModelCheckpoint
+def _noisy_run(checkpoint, epochs=25, **fit_kwargs):
+    """A fit whose validation loss goes down, then up (shuffled validation labels)."""
+    model, X, y, y_val = _overfitting_problem()
+    history = model.fit(
+        X, y, epochs=epochs, batch_size=16, validation_data=(X, y_val),
+        callbacks=[checkpoint], verbose=0, **fit_kwargs,
+    )  # fmt: skip
+    return model, history, (X, y_val)
+
+
+def _new_bests(values, larger_is_better=False):
+    """0-based epochs where the value beat every earlier one (strictly)."""
+    best, epochs = None, []
+    for k, v in enumerate(values):
+        if best is None or (v > best if larger_is_better else v < best):
+            best, epochs = v, [*epochs, k]
+    return epochs
+
+
+def test_checkpoint_in_memory_keeps_the_best_epoch_and_restores_it():
+    checkpoint = callbacks.ModelCheckpoint(save_best_only=True, restore_best=True)
+    model, history, (X, y_val) = _noisy_run(checkpoint)
+    val = history.val_loss
+    assert checkpoint.best_epoch == int(np.argmin(val)) and checkpoint.best == min(val)
+    assert checkpoint.saved_epochs == _new_bests(val)
+    assert checkpoint.best_epoch < len(val) - 1, "the run should overfit after its best epoch"
+    assert model.evaluate(X, y_val)["loss"] == pytest.approx(min(val), rel=1e-12)
+    assert checkpoint.weights is checkpoint.best_weights
+
+
+def test_checkpoint_without_restore_leaves_the_last_weights():
+    checkpoint = callbacks.ModelCheckpoint(save_best_only=True)
+    model, history, (X, y_val) = _noisy_run(checkpoint)
+    assert model.evaluate(X, y_val)["loss"] == pytest.approx(history.val_loss[-1], rel=1e-12)
+    model.set_weights(checkpoint.best_weights)
+    assert model.evaluate(X, y_val)["loss"] == pytest.approx(min(history.val_loss), rel=1e-12)
+
+
+def test_checkpoint_to_files_named_by_epoch_and_value(tmp_path):
+    pattern = str(tmp_path / "ckpt-{epoch:02d}-{val_loss:.4f}")
+    checkpoint = callbacks.ModelCheckpoint(pattern, save_best_only=True, verbose=1)
+    model, history, (X, y_val) = _noisy_run(checkpoint)
+    bests = _new_bests(history.val_loss)
+    expected = sorted(f"ckpt-{k + 1:02d}-{history.val_loss[k]:.4f}.npz" for k in bests)
+    assert sorted(p.name for p in tmp_path.iterdir()) == expected
+    assert checkpoint.last_path == str(tmp_path / expected[-1])
+    assert checkpoint.best_weights is None  # on disk only, unless restore_best
+    fresh = models.build_mlp([2, 16, 3], rng=99).compile("adam")
+    fresh.load(checkpoint.last_path)
+    assert fresh.evaluate(X, y_val)["loss"] == pytest.approx(min(history.val_loss), rel=1e-12)
+
+
+def test_checkpoint_every_epoch_to_one_file_holds_the_last_weights(tmp_path, capsys):
+    path = tmp_path / "last.npz"
+    checkpoint = callbacks.ModelCheckpoint(path, verbose=1)
+    model, history, _ = _noisy_run(checkpoint, epochs=6)
+    assert checkpoint.saved_epochs == list(range(6))
+    assert capsys.readouterr().out.count("saving the weights to") == 6
+    saved = models.build_mlp([2, 16, 3], rng=5).load(path).get_weights()
+    for key, value in model.get_weights().items():
+        assert np.array_equal(saved[key], value), key
+
+
+def test_checkpoint_mode_max_on_accuracy_and_auto_mode():
+    assert callbacks.ModelCheckpoint(monitor="val_accuracy").mode == "max"
+    assert callbacks.ModelCheckpoint(monitor="val_loss").mode == "min"
+    checkpoint = callbacks.ModelCheckpoint(monitor="accuracy", save_best_only=True)
+    _, history, _ = _noisy_run(checkpoint, epochs=10)
+    assert checkpoint.best == max(history.accuracy)
+    assert checkpoint.saved_epochs == _new_bests(history.accuracy, larger_is_better=True)
+    low = callbacks.ModelCheckpoint(monitor="accuracy", mode="min", save_best_only=True)
+    _noisy_run(low, epochs=10)
+    assert low.best == min(history.accuracy)
+
+
+def test_checkpoint_with_early_stopping_and_lr_reduction():
+    model, X, y, y_val = _overfitting_problem()
+    checkpoint = callbacks.ModelCheckpoint(save_best_only=True, restore_best=True)
+    stopper = callbacks.EarlyStopping(patience=4, restore_best_weights=False)
+    reduce = callbacks.ReduceLROnPlateau(factor=0.5, patience=1)
+    history = model.fit(
+        X, y, epochs=200, batch_size=16, validation_data=(X, y_val),
+        callbacks=[stopper, reduce, checkpoint], verbose=0,
+    )  # fmt: skip
+    assert len(history.val_loss) < 200 and checkpoint.best_epoch == stopper.best_epoch
+    assert model.evaluate(X, y_val)["loss"] == pytest.approx(min(history.val_loss), rel=1e-12)
+
+
+def test_checkpoint_errors_name_the_fix():
+    with pytest.raises(ValueError, match="mode"):
+        callbacks.ModelCheckpoint(mode="lowest")
+    checkpoint = callbacks.ModelCheckpoint(save_best_only=True)
+    checkpoint.on_train_begin(None)
+    with pytest.raises(KeyError, match="validation_split="):
+        checkpoint.on_epoch_end(0, {"loss": 1.0})
+    assert "save_best_only=True" in repr(checkpoint)
+    # NaN never improves: nothing is kept
+    checkpoint.on_epoch_end(0, {"val_loss": float("nan")})
+    assert checkpoint.best_epoch is None and checkpoint.saved_epochs == []

@@ -23,31 +23,40 @@ module              explorer                                                    
 
 from __future__ import annotations
 
-from .losses import LossExplorer, loss_explorer
-from .mlp import MLPPlayground, mlp_playground
-from .neuron import NeuronExplorer, neuron_explorer
-from .optimizer import OptimizerPlayground, optimizer_playground
-from .perceptron import PerceptronDemo, perceptron_demo
-from .regularization import RegularizationExplorer, regularization_explorer
-from .training import TrainingExplorer, training_explorer
-from .vanishing import VanishingGradients, gradient_norms, vanishing_gradients
+import importlib
 
-__all__ = [
-    "NeuronExplorer",
-    "neuron_explorer",
-    "PerceptronDemo",
-    "perceptron_demo",
-    "MLPPlayground",
-    "mlp_playground",
-    "LossExplorer",
-    "loss_explorer",
-    "VanishingGradients",
-    "vanishing_gradients",
-    "gradient_norms",
-    "OptimizerPlayground",
-    "optimizer_playground",
-    "TrainingExplorer",
-    "training_explorer",
-    "RegularizationExplorer",
-    "regularization_explorer",
-]
+# public name -> the module that defines it; each module loads on first use, so a
+# notebook pays only for the explorers it shows (the training ones pull in models)
+_HOME = {
+    "NeuronExplorer": "neuron",
+    "neuron_explorer": "neuron",
+    "PerceptronDemo": "perceptron",
+    "perceptron_demo": "perceptron",
+    "MLPPlayground": "mlp",
+    "mlp_playground": "mlp",
+    "LossExplorer": "losses",
+    "loss_explorer": "losses",
+    "VanishingGradients": "vanishing",
+    "vanishing_gradients": "vanishing",
+    "gradient_norms": "vanishing",
+    "OptimizerPlayground": "optimizer",
+    "optimizer_playground": "optimizer",
+    "TrainingExplorer": "training",
+    "training_explorer": "training",
+    "RegularizationExplorer": "regularization",
+    "regularization_explorer": "regularization",
+}
+
+__all__ = list(_HOME)
+
+
+def __getattr__(name: str):
+    if name in _HOME:
+        value = getattr(importlib.import_module(f"{__name__}.{_HOME[name]}"), name)
+        globals()[name] = value
+        return value
+    raise AttributeError(f"module 'dlkit.widgets' has no attribute {name!r}")
+
+
+def __dir__() -> list[str]:
+    return sorted([*globals(), *__all__])

@@ -73,7 +73,7 @@ def test_mlp_playground_controls_change_the_network():
     hidden.value = 16
     assert pg.model().n_params == 2 * 16 + 16 + 16 * 16 + 16 + 16 * 2 + 2
     dataset.value = "circles"
-    assert pg.X.shape == (200, 2) and pg._shown_dataset == "circles"
+    assert pg.X.shape == (200, 2) and pg._built_for == "circles"
     init.value = "zeros"  # the symmetry problem: one output for the whole plane
     assert pg.draw()["p1_range"] == (0.5, 0.5)
     with pytest.raises(ValueError, match="dataset must be one of"):
@@ -96,7 +96,7 @@ def test_loss_explorer_curves_follow_the_target():
     x, curves = ex.curves()
     bce = curves["binary cross-entropy"]
     assert bce[0] < bce[-1] and np.all(np.diff(bce) > 0), "label 0: a higher score costs more"
-    assert ex._shown_mode == "classification" and len(ex._lines) == 3
+    assert ex._built_for == "classification" and len(ex._lines) == 3
 
 
 def test_vanishing_gradients_follows_the_depth_slider():

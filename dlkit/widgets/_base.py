@@ -43,6 +43,15 @@ class _Interactive:
         raise NotImplementedError
 
     # -- shared machinery ---------------------------------------------------------
+    _built_for = None  # the setting the figure's artists were last built for
+
+    def _ensure_built(self, key=True) -> None:
+        """Build the figure's artists (``_build()``) on the first draw, and again whenever
+        ``key``, the setting they depend on (a data set, a mode), has changed."""
+        if self._built_for is None or self._built_for != key:
+            self._build()
+            self._built_for = key
+
     def _freeze_layout(self) -> None:
         """Lay the figure out once; redraws then skip the (slow) layout engine."""
         self._canvas().draw()  # a bare Figure's own canvas cannot draw

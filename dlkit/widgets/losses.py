@@ -29,7 +29,6 @@ class LossExplorer(_Interactive):
         self.target = float(target)
         self.label = int(label)
         self.delta = check_positive(delta, "delta")
-        self._shown_mode = None
         self.controls = []
 
     def curves(self) -> tuple[np.ndarray, dict[str, np.ndarray]]:
@@ -69,12 +68,10 @@ class LossExplorer(_Interactive):
         )
         ax.legend(fontsize="small", loc="upper center")
         ax.set_title("placeholder\n")
-        self._shown_mode = self.mode
         self._freeze_layout()
 
     def draw(self) -> dict:
-        if self._shown_mode != self.mode:
-            self._build()
+        self._ensure_built(self.mode)
         x, curves = self.curves()
         for line, (name, values) in zip(self._lines, curves.items(), strict=True):
             line.set_data(x, values)

@@ -40,7 +40,6 @@ class MLPPlayground(_Interactive):
         self.init = check_choice(init, "init", self.inits)
         self.seed = check_int(seed, "seed", minimum=0)
         self.resolution = check_int(resolution, "resolution", minimum=10)
-        self._shown_dataset = None
         self.controls = []
 
     def model(self):
@@ -81,12 +80,10 @@ class MLPPlayground(_Interactive):
         )
         plot.plot_data(self.X, self.y, ax=ax, s=18)
         ax.set_title("placeholder\n")
-        self._shown_dataset = self.dataset
         self._freeze_layout()
 
     def draw(self) -> dict:
-        if self._shown_dataset != self.dataset:
-            self._build()
+        self._ensure_built(self.dataset)
         model = self.model()
         p1 = model(self._points)[:, 1]
         self._image_artist.set_data(p1.reshape(self.resolution, self.resolution))

@@ -58,8 +58,7 @@ class NeuronExplorer(_Interactive):
         self._freeze_layout()
 
     def draw(self) -> dict:
-        if self._line is None:
-            self._build()
+        self._ensure_built()
         self._line.update([self.w1, self.w2], self.b)
         acc = self.accuracy()
         self.axes[0].set_title(

@@ -59,8 +59,7 @@ class PerceptronDemo(_Interactive):
         self._freeze_layout()
 
     def draw(self) -> dict:
-        if self._line is None:
-            self._build()
+        self._ensure_built()
         if self.position == 0:
             w, b, label = np.zeros(2), 0.0, "before training: w = 0, b = 0"
             self._ring.set_data([], [])

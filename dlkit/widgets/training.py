@@ -30,7 +30,6 @@ class _TrainingView(_Interactive):
         super().__init__(ncols=2)
         self.controls = []
         self._progress = None
-        self._built = False
         self._live = False  # True while refresh() redraws the widget
         self.on_epoch = None  # called as on_epoch(epoch, history) while training
 
@@ -47,7 +46,6 @@ class _TrainingView(_Interactive):
         left.set_title("placeholder\n", fontsize="medium")
         right.set_title("placeholder", fontsize="medium")
         self._freeze_layout()
-        self._built = True
 
     def _build_extra(self, ax) -> None:
         """More artists on the curves' axes (before the legend is drawn)."""
@@ -64,8 +62,7 @@ class _TrainingView(_Interactive):
 
     def _train_with_progress(self) -> dict:
         """``self.train()``, moving the progress bar (and redrawing) when the widget is live."""
-        if not self._built:
-            self._build()
+        self._ensure_built()
         if self._live:
 
             def on_epoch(epoch, history):

@@ -45,8 +45,7 @@ class VanishingGradients(_Interactive):
         self._freeze_layout()
 
     def draw(self) -> dict:
-        if self._lines is None:
-            self._build()
+        self._ensure_built()
         ax = self.axes[0]
         norms = self.norms()
         for line, values in zip(self._lines, norms.values(), strict=True):

@@ -35,7 +35,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 import numpy as np  # noqa: E402
 
-from dlkit import callbacks, layers  # noqa: E402
+from dlkit import callbacks, models  # noqa: E402
 
 SIZES = (784, 256, 128, 10)
 BATCH = 128
@@ -57,7 +57,7 @@ class EpochTimer(callbacks.Callback):
 
 
 def dlkit_runner(X, y):
-    model = layers.build_mlp(SIZES, rng=0, dtype=np.float32)
+    model = models.build_mlp(SIZES, rng=0, dtype=np.float32)
     model.compile(optimizer="adam", lr=1e-3, loss="categorical_cross_entropy", metrics=["accuracy"])
     timer = EpochTimer()
     rng = np.random.default_rng(1)

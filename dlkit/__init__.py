@@ -6,29 +6,44 @@ Every notebook of the course imports it. Submodules load on first use, so
     import dlkit
     dlkit.activations.sigmoid(0.0)   # imports dlkit.activations (and NumPy) now
 
-Modules
--------
+Modules, from the ground floor up (each imports only modules on its floor or below)
+------------------------------------------------------------------------------------
+Ground floor, NumPy only:
+
 activations  reference activation functions and their derivatives
-callbacks    training callbacks (EarlyStopping, ReduceLROnPlateau, a progress bar with a
-             live loss plot) and the History that fit returns
-checks       assertions with actionable messages, used by the notebooks' tests
+losses       reference loss functions, their gradients, and one-hot encoding
+init         weight initialisers: zeros, small random, Xavier/Glorot, He
+regularization  inverted dropout, L2 weight decay, batch normalisation (pure functions)
+metrics      accuracy and the confusion matrix
+gradcheck    numerical gradients, relative error, a per-parameter gradient check
+perceptron   linear prediction, a single neuron and Rosenblatt's learning rule
 data         small data sets (logic gates, players, blobs, moons, circles, XOR, spirals,
              study hours), the 8x8 digits (shipped), MNIST (downloaded, IDX reader),
              train/validation split and standardisation
-gradcheck    numerical gradients, relative error, a per-parameter gradient check
-init         weight initialisers: zeros, small random, Xavier/Glorot, He
-layers       dense_forward, mlp_forward, and Dense/activation/Dropout/BatchNorm layer objects;
-             Sequential with compile/fit/evaluate/predict/save/load
-losses       reference loss functions, their gradients, and one-hot encoding
-metrics      accuracy
-optim        optimizers (GD, momentum, AdaGrad, RMSProp, Adam) as pure steps and objects,
-             mini-batches, learning-rate schedules
-perceptron   linear prediction, a single neuron and Rosenblatt's learning rule
-regularization  inverted dropout, L2 weight decay, batch normalisation (pure functions)
-train        the training loop behind Sequential.fit, and a minimal fit(model, X, Y, lr=...)
+optim        update rules (GD, momentum, AdaGrad, RMSProp, Adam) as pure steps and as
+             optimizer objects, mini-batches, learning-rate schedules (PlateauSchedule)
+landscapes   2-D loss surfaces (ravine, Rosenbrock, saddle) and an optimizer's path on one
+
+Above it:
+
+layers       layer objects (Dense, activations, Dropout, BatchNorm) and the functional
+             passes (dense_forward/backward, mlp_forward/backward)
+train        the one training loop (train_loop), and a minimal fit(model, X, Y, lr=...)
+callbacks    History, EarlyStopping, ReduceLROnPlateau, ModelCheckpoint, ProgressBar
+models       Sequential (compile/fit/evaluate/predict/save/load) and build_mlp
+
+Drawing, on top (widgets is imported by no other module; plot only by widgets and,
+inside the methods that draw loss curves, by callbacks):
+
 plot         figures: data sets, decision boundaries, activation and loss curves, diagrams
-widgets      interactive figures (neuron, perceptron, MLP playground, losses), with a
-             static figure where widgets cannot render
+widgets      interactive explorers, one module per explorer, with a static figure where
+             widgets cannot render
+
+Beside:
+
+display      where progress reaches the screen: widgets_enabled, a text progress bar,
+             a PNG shown and replaced in place
+checks       assertions with actionable messages, used by the notebooks' tests
 """
 
 from __future__ import annotations
@@ -42,20 +57,23 @@ __course__ = "deep-learning-fundamentals"
 
 __all__ = [
     "activations",
-    "callbacks",
-    "checks",
-    "data",
-    "gradcheck",
-    "init",
-    "layers",
     "losses",
-    "metrics",
-    "optim",
-    "perceptron",
-    "plot",
+    "init",
     "regularization",
+    "metrics",
+    "gradcheck",
+    "perceptron",
+    "data",
+    "optim",
+    "landscapes",
+    "layers",
     "train",
+    "callbacks",
+    "models",
+    "plot",
     "widgets",
+    "display",
+    "checks",
 ]
 
 

@@ -1,9 +1,10 @@
-"""Callbacks for :meth:`dlkit.layers.Sequential.fit`, Keras-style, and the training history.
+"""Callbacks for :meth:`dlkit.models.Sequential.fit`, Keras-style, and the training history.
 
 ::
 
     model.fit(X, y, epochs=100, validation_split=0.2,
-              callbacks=[EarlyStopping(patience=10), ReduceLROnPlateau(patience=3)])
+              callbacks=[EarlyStopping(patience=10), ReduceLROnPlateau(patience=3),
+                         ModelCheckpoint("best.npz", save_best_only=True)])
 
 The protocol (every method optional; :class:`Callback` has no-op defaults):
 
@@ -22,10 +23,12 @@ reference for notebook 06's graded exercise (``EarlyStopping(patience, min_delta
 
 from __future__ import annotations
 
+import io
 import math
+import os
 import time
 
-from . import optim
+from . import display, optim
 from ._validation import check_choice, check_int, check_positive
 
 __all__ = [
@@ -33,6 +36,7 @@ __all__ = [
     "History",
     "EarlyStopping",
     "ReduceLROnPlateau",
+    "ModelCheckpoint",
     "ProgressBar",
     "LivePlot",
 ]
@@ -80,7 +84,7 @@ class History(Callback):
 
     def plot(self, ax=None, metric: str = "loss", log: bool = False):
         """Training and validation curves of ``metric`` ("loss" or "accuracy") on ``ax``."""
-        from .plot import plot_loss_curves
+        from .plot import plot_loss_curves  # drawing code (and matplotlib) only when asked to draw
 
         check_choice(metric, "metric", ["loss", "accuracy", "lr"])
         series = {f"training {metric}": self.history.get(metric, [])}
@@ -228,7 +232,7 @@ class EarlyStopping(Callback):
 class ReduceLROnPlateau(Callback):
     """Multiply the optimizer's learning rate by ``factor`` when ``monitor`` plateaus.
 
-    A callback around :class:`dlkit.optim.ReduceLROnPlateau` (whose rule it uses:
+    A callback around :class:`dlkit.optim.PlateauSchedule` (whose rule it uses:
     the rate drops after *more than* ``patience`` epochs in a row without an
     improvement larger than ``min_delta``, as in PyTorch; Keras drops after
     ``patience``). The rate used in each epoch is logged as ``"lr"``.
@@ -254,7 +258,7 @@ class ReduceLROnPlateau(Callback):
             "min_lr": min_lr,
         }
         # build one now so that bad arguments fail here, not at fit time
-        self.scheduler = optim.ReduceLROnPlateau(1.0, **self.options)
+        self.scheduler = optim.PlateauSchedule(1.0, **self.options)
         self.model = None
 
     def on_train_begin(self, model) -> None:
@@ -264,7 +268,7 @@ class ReduceLROnPlateau(Callback):
             raise RuntimeError(
                 "ReduceLROnPlateau needs a compiled model: call model.compile(optimizer=...) first."
             )
-        self.scheduler = optim.ReduceLROnPlateau(optimizer=optimizer, **self.options)
+        self.scheduler = optim.PlateauSchedule(optimizer=optimizer, **self.options)
 
     def on_epoch_end(self, epoch: int, logs: dict) -> None:
         value = _monitored(logs, self.monitor, "ReduceLROnPlateau")
@@ -273,6 +277,121 @@ class ReduceLROnPlateau(Callback):
     def __repr__(self) -> str:
         args = ", ".join(f"{k}={v!r}" for k, v in self.options.items())
         return f"ReduceLROnPlateau(monitor={self.monitor!r}, {args})"
+
+
+class ModelCheckpoint(Callback):
+    """Keep the weights of the best epoch (or of every epoch), in memory or in a file, as Keras does.
+
+    After each epoch the monitored value is compared with the best so far (lower is
+    better for ``mode="min"``, higher for ``"max"``; a NaN never improves). With
+    ``save_best_only=True`` the weights are kept only when it improved, otherwise
+    after every epoch. ``restore_best=True`` puts the best epoch's weights back into
+    the model when training ends (whether or not it was stopped early)::
+
+        checkpoint = ModelCheckpoint("best.npz", monitor="val_loss", save_best_only=True)
+        model.fit(X, y, validation_split=0.2, callbacks=[EarlyStopping(patience=10), checkpoint])
+        model.load(checkpoint.last_path)        # the best weights, from the file
+
+    Parameters
+    ----------
+    filepath : str or path-like, optional
+        Where :meth:`dlkit.models.Sequential.save` writes the weights (an ``.npz``).
+        It may name the epoch (counted from 1) and any logged value, formatted as in
+        Keras: ``"ckpt-{epoch:02d}-{val_loss:.3f}.npz"``. None (the default) keeps the
+        weights in memory only, in :attr:`weights`.
+    monitor : str, default "val_loss"
+        Key of the epoch logs to compare.
+    mode : {"auto", "min", "max"}
+        "auto" maximises names containing "acc" and minimises the rest.
+    save_best_only : bool, default False
+        Keep the weights only when the monitored value improved (Keras's default is
+        False too: then every epoch is kept, and a ``filepath`` without ``{epoch}``
+        holds the last one).
+    restore_best : bool, default False
+        At the end of training, set the model's weights to those of the best epoch.
+    verbose : {0, 1}
+        1 prints a line each time weights are kept.
+
+    Attributes
+    ----------
+    best : float
+        Best monitored value so far (``inf`` for "min", ``-inf`` for "max", before any).
+    best_epoch : int or None
+        0-based epoch of ``best``.
+    best_weights : dict or None
+        The best epoch's weights (``model.get_weights()``), kept when there is no
+        ``filepath`` or with ``restore_best``.
+    weights : dict or None
+        The weights kept last, when there is no ``filepath``.
+    last_path : str or None
+        The file written last, when there is a ``filepath``.
+    """
+
+    def __init__(
+        self,
+        filepath=None,
+        monitor: str = "val_loss",
+        *,
+        mode: str = "auto",
+        save_best_only: bool = False,
+        restore_best: bool = False,
+        verbose: int = 0,
+    ):
+        self.filepath = None if filepath is None else os.fspath(filepath)
+        self.monitor = str(monitor)
+        self.mode = _mode(self.monitor, mode)
+        self.save_best_only = bool(save_best_only)
+        self.restore_best = bool(restore_best)
+        self.verbose = check_choice(verbose, "verbose", [0, 1])
+        self.model = None
+        self.reset()
+
+    def reset(self) -> None:
+        """Forget the best value and the kept weights, as at the start of training."""
+        self.best = -math.inf if self.mode == "max" else math.inf
+        self.best_epoch: int | None = None
+        self.best_weights: dict | None = None
+        self.weights: dict | None = None
+        self.last_path: str | None = None
+        self.saved_epochs: list[int] = []
+
+    def on_train_begin(self, model) -> None:
+        self.model = model
+        self.reset()
+
+    def on_epoch_end(self, epoch: int, logs: dict) -> None:
+        needs_value = self.save_best_only or self.restore_best or self.monitor in logs
+        value = _monitored(logs, self.monitor, "ModelCheckpoint") if needs_value else math.nan
+        improved = value > self.best if self.mode == "max" else value < self.best
+        if improved:
+            previous, self.best, self.best_epoch = self.best, value, epoch
+        if self.save_best_only and not improved:
+            return
+        weights = self.model.get_weights()
+        if self.filepath is None:
+            self.weights = weights
+            where = "memory"
+        else:
+            self.last_path = self.model.save(self.filepath.format(epoch=epoch + 1, **logs))
+            where = self.last_path
+        if improved and (self.filepath is None or self.restore_best):
+            self.best_weights = weights
+        self.saved_epochs.append(epoch)
+        if self.verbose:
+            why = (
+                f"{self.monitor} improved from {previous:.5f} to {value:.5f}, " if improved else ""
+            )
+            print(f"Epoch {epoch + 1}: {why}saving the weights to {where}")
+
+    def on_train_end(self) -> None:
+        if self.restore_best and self.best_weights is not None:
+            self.model.set_weights(self.best_weights)
+
+    def __repr__(self) -> str:
+        return (
+            f"ModelCheckpoint({self.filepath!r}, monitor={self.monitor!r}, mode={self.mode!r}, "
+            f"save_best_only={self.save_best_only}, restore_best={self.restore_best})"
+        )
 
 
 def _format_logs(logs: dict) -> str:
@@ -285,11 +404,11 @@ class ProgressBar(Callback):
     """Progress of ``fit``: a live loss plot in Jupyter, a text bar elsewhere.
 
     In a Jupyter kernel with widgets enabled (see
-    :func:`dlkit.widgets.widgets_enabled`) and ``plot=True``, a small PNG of the
+    :func:`dlkit.display.widgets_enabled`) and ``plot=True``, a small PNG of the
     training and validation loss is shown and replaced in place at most every
     ``interval`` seconds (and after the last epoch). Under nbgrader, in CI, with
     ``DLKIT_NO_WIDGETS=1`` or outside a kernel it prints a one-line text bar
-    (:class:`dlkit.train.ProgressBar`), which stays silent under nbgrader.
+    (:class:`dlkit.display.TextProgressBar`), which stays silent under nbgrader.
     ``plot=False`` always uses the text bar; ``per_epoch=True`` prints one line per
     epoch instead (``fit(verbose=2)``).
     """
@@ -312,20 +431,16 @@ class ProgressBar(Callback):
     def _live(self) -> bool:
         if not self.plot or self.per_epoch or self.enabled is False:
             return False
-        from .widgets import widgets_enabled
-
-        return widgets_enabled()
+        return display.widgets_enabled()
 
     def on_train_begin(self, model) -> None:
-        from .train import ProgressBar as TextBar
-
         self.model = model
         self.epochs = self.params.get("epochs", 1)
         self.history = {}
         self._last = -math.inf
         self._handle = None
         self.live = self._live()
-        self.bar = TextBar(self.epochs, stream=self.stream, enabled=self.enabled)
+        self.bar = display.TextProgressBar(self.epochs, stream=self.stream, enabled=self.enabled)
 
     def on_epoch_end(self, epoch: int, logs: dict) -> None:
         for key, value in logs.items():
@@ -351,8 +466,7 @@ class ProgressBar(Callback):
 
     def render(self, title: str = "") -> bytes:
         """The loss figure as PNG bytes (what the live view shows)."""
-        import io
-
+        # matplotlib and the drawing code load only when a live plot is drawn
         from matplotlib.figure import Figure
         from matplotlib.ticker import MaxNLocator
 
@@ -372,13 +486,7 @@ class ProgressBar(Callback):
         return buffer.getvalue()
 
     def _show(self, title: str) -> None:
-        from IPython.display import Image, display
-
-        image = Image(data=self.render(title), format="png")
-        if self._handle is None:
-            self._handle = display(image, display_id=True)
-        else:
-            self._handle.update(image)
+        self._handle = display.show_png(self.render(title), self._handle)
 
     def __repr__(self) -> str:
         return f"ProgressBar(plot={self.plot}, interval={self.interval:g})"

@@ -16,10 +16,10 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from ._validation import as_float_array, check_int, check_positive, check_rng
+from ._validation import as_float_array, check_positive
 from .losses import _resolve
 
-__all__ = ["numerical_gradient", "relative_error", "GradcheckRow", "gradcheck", "gradient_norms"]
+__all__ = ["numerical_gradient", "relative_error", "GradcheckRow", "gradcheck"]
 
 
 def numerical_gradient(f: Callable[[np.ndarray], float], x, h: float = 1e-5) -> np.ndarray:
@@ -85,7 +85,7 @@ def gradcheck(
     raise_on_failure: bool = True,
     verbose: bool = True,
 ) -> list[GradcheckRow]:
-    """Check every parameter gradient of ``model`` (a :class:`~dlkit.layers.Sequential`).
+    """Check every parameter gradient of ``model`` (a :class:`~dlkit.models.Sequential`).
 
     ``loss`` is a name from :data:`dlkit.losses.LOSSES` or a pair ``(loss, loss_grad)``.
     The model's parameters are converted to float64 for the check (their dtype is
@@ -133,34 +133,3 @@ def gradcheck(
         bad = ", ".join(r.name for r in rows if not r.ok)
         raise AssertionError(f"gradient check failed for {bad} (tolerance {tol:g}):\n{table}")
     return rows
-
-
-def gradient_norms(
-    depth: int,
-    activation: str,
-    width: int = 32,
-    n_samples: int = 64,
-    init: str = "xavier",
-    rng=None,
-) -> np.ndarray:
-    """Norm of dL/dW for every layer of a random ``depth``-layer network, first layer first.
-
-    The network is ``width`` units wide with ``activation`` in every hidden layer and
-    a softmax output; the loss is the cross-entropy of random inputs and labels. With
-    sigmoid the norms shrink layer after layer towards the input (vanishing
-    gradients); with ReLU and He initialisation they stay of one size.
-    """
-    from .layers import build_mlp
-    from .losses import categorical_cross_entropy_grad, one_hot
-
-    depth = check_int(depth, "depth", minimum=1)
-    rng = check_rng(rng)
-    model = build_mlp(
-        [width] * depth + [10], hidden=activation, output="softmax", init=init, rng=rng
-    )
-    X = rng.standard_normal((n_samples, width))
-    Y = one_hot(rng.integers(0, 10, n_samples), 10)
-    model.backward(categorical_cross_entropy_grad(Y, model.forward(X)))
-    return np.array(
-        [np.linalg.norm(layer.grads["W"]) for layer, name in model.parameters() if name == "W"]
-    )

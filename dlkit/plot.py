@@ -12,6 +12,7 @@ from collections.abc import Callable, Mapping, Sequence
 import numpy as np
 
 from ._validation import as_2d, as_labels, check_matching_rows
+from .landscapes import SURFACES, Surface
 
 __all__ = [
     "FIGSIZE",
@@ -56,11 +57,11 @@ def new_figure(
     """
     size = (FIGSIZE[0] * ncols * scale, FIGSIZE[1] * nrows * scale)
     if pyplot:
-        import matplotlib.pyplot as plt
+        import matplotlib.pyplot as plt  # lazy: matplotlib is slow to import
 
         fig, axes = plt.subplots(nrows, ncols, figsize=size, squeeze=False, layout="constrained")
     else:
-        from matplotlib.figure import Figure
+        from matplotlib.figure import Figure  # lazy: matplotlib is slow to import
 
         fig = Figure(figsize=size, layout="constrained", dpi=dpi)
         axes = fig.subplots(nrows, ncols, squeeze=False)
@@ -153,7 +154,7 @@ class DecisionLine:
     """The artists of a linear decision boundary, cheap to move: see :meth:`update`."""
 
     def __init__(self, ax, xlim, ylim, *, shade: bool = True, color: str = "k"):
-        from matplotlib.patches import Polygon
+        from matplotlib.patches import Polygon  # lazy: matplotlib is slow to import
 
         self.ax, self.xlim, self.ylim = ax, tuple(xlim), tuple(ylim)
         box = np.array(
@@ -269,7 +270,7 @@ def plot_errors(errors_per_epoch: Sequence[int], ax=None, *, title: str = "perce
 
 def draw_neuron_diagram(ax=None, n_inputs: int = 3, activation: str = "f"):
     """A diagram of one neuron: inputs, weights, the sum with the bias, the activation."""
-    from matplotlib.patches import Circle, Rectangle
+    from matplotlib.patches import Circle, Rectangle  # lazy: matplotlib is slow to import
 
     ax = _ax(ax)
     ys = np.linspace(0.85, 0.15, n_inputs)
@@ -325,8 +326,6 @@ def plot_loss_curves(
 
 
 def _surface(surface):
-    from .optim import SURFACES, Surface
-
     if isinstance(surface, Surface):
         return surface
     if surface not in SURFACES:
@@ -335,7 +334,7 @@ def _surface(surface):
 
 
 def plot_surface(surface, ax=None, *, resolution: int = 120, levels: int = 18):
-    """Contour lines of a 2-D loss surface (a name in ``dlkit.optim.SURFACES``).
+    """Contour lines of a 2-D loss surface (a name in ``dlkit.landscapes.SURFACES``).
 
     Levels are spaced on a log scale of ``f - f_min`` so that both the steep walls
     and the flat floor show; the minima are marked with stars.
@@ -432,7 +431,7 @@ def draw_computational_graph(values: Mapping[str, float] | None = None, ax=None)
     from ``E`` back to a parameter. Pass ``values`` (``{"x": 0.1, "z1": 0.415, ...}``)
     to print them under the nodes.
     """
-    from matplotlib.patches import FancyBboxPatch
+    from matplotlib.patches import FancyBboxPatch  # lazy: matplotlib is slow to import
 
     ax = ax if ax is not None else new_figure(scale=1.6)[1]
     main = [("x", 0.04), ("z1", 0.22), ("a1", 0.38), ("z2", 0.56), ("a2", 0.72), ("E", 0.92)]
@@ -564,7 +563,7 @@ def plot_image_grid(
     ``images`` is an array of shape (n, height, width), or (n, height*width) for square
     images such as the digits' 64 pixels.
     """
-    import matplotlib.pyplot as plt
+    import matplotlib.pyplot as plt  # lazy: matplotlib is slow to import
 
     images = np.asarray(images, dtype=float)
     if images.ndim == 2:

@@ -2,7 +2,7 @@
 
 Two ways in:
 
-* Keras-like, on a model (see :class:`dlkit.layers.Sequential`)::
+* Keras-like, on a model (see :class:`dlkit.models.Sequential`)::
 
       model = Sequential(Dense(64, 32), ReLU(), Dense(32, 10), Softmax())
       model.compile(optimizer="adam", loss="categorical_cross_entropy", metrics=["accuracy"])
@@ -27,15 +27,11 @@ fused, the backward pass starting from ``dL/dZ = (P - Y) / n``; the first layer'
 input gradient is not computed; a float32 model trains in float32 throughout
 (inputs are cast once to the model's dtype).
 
-The text progress bar (:class:`ProgressBar`) rewrites one line (``\\r``), which works in
-JupyterLab, Colab and terminals; it stays silent under nbgrader.
+Progress is shown by the :class:`dlkit.callbacks.ProgressBar` callback, which reaches the
+screen through :mod:`dlkit.display` (a live loss plot, or its one-line text bar).
 """
 
 from __future__ import annotations
-
-import os
-import sys
-import time
 
 import numpy as np
 
@@ -45,38 +41,7 @@ from .callbacks import History
 from .callbacks import ProgressBar as _ProgressCallback
 from .layers import Activation
 
-__all__ = ["History", "train_step", "train_loop", "fit", "predict_classes", "ProgressBar"]
-
-
-class ProgressBar:
-    """``epoch 37/100 [#######.............] loss 0.4213``, redrawn at most 10 times a second.
-
-    ``unit`` names what is counted ("epoch", "step", ...).
-    """
-
-    def __init__(
-        self,
-        total: int,
-        width: int = 24,
-        stream=None,
-        enabled: bool | None = None,
-        unit: str = "epoch",
-    ):
-        self.total, self.width, self.unit = total, width, unit
-        self.stream = stream or sys.stdout
-        self.enabled = not os.environ.get("NBGRADER_EXECUTION") if enabled is None else enabled
-        self._last = 0.0
-
-    def update(self, done: int, message: str = "") -> None:
-        now = time.perf_counter()
-        if not self.enabled or (done < self.total and now - self._last < 0.1):
-            return
-        self._last = now
-        filled = int(self.width * done / self.total)
-        bar = "#" * filled + "." * (self.width - filled)
-        end = "\n" if done >= self.total else ""
-        self.stream.write(f"\r{self.unit} {done}/{self.total} [{bar}] {message}{end}")
-        self.stream.flush()
+__all__ = ["History", "train_step", "train_loop", "fit", "predict_classes"]
 
 
 def train_step(model, X, Y, lr: float, loss="categorical_cross_entropy") -> float:
@@ -198,7 +163,7 @@ def train_loop(
 
     Parameters
     ----------
-    model : a :class:`dlkit.layers.Sequential` (anything with ``forward``,
+    model : a :class:`dlkit.models.Sequential` (anything with ``forward``,
         ``backward`` and ``parameters``)
     X : ndarray of shape (n_samples, n_features)
     Y : ndarray of shape (n_samples, n_outputs), targets as the loss wants them

@@ -82,14 +82,14 @@ import json as _j, IPython as _I, ipywidgets as _W, matplotlib as _M, numpy as _
 print({PROBE!r} + _j.dumps({{"course": getattr(dlkit, "__course__", None),
     "file": dlkit.__file__, "ipython": _I.__version__, "ipywidgets": _W.__version__,
     "numpy": _N.__version__, "matplotlib": _M.__version__, "backend": _M.get_backend(),
-    "widgets_enabled": dlkit.widgets.widgets_enabled()}}))"""
+    "widgets_enabled": dlkit.display.widgets_enabled()}}))"""
 
 # moves the controls (sliders, drop-downs) of every widget the notebook displayed, in the
 # live kernel, until one of them changes the image (some controls matter in one mode only)
 PROBE_CONTROLS = f"""\
 import json as _j
 import ipywidgets as _W
-from dlkit.widgets import _Interactive
+from dlkit.widgets._base import _Interactive
 
 
 def _controls(box):

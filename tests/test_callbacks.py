@@ -5,7 +5,7 @@ import io
 import numpy as np
 import pytest
 
-from dlkit import callbacks, data, layers
+from dlkit import callbacks, data, models
 
 
 # ------------------------------------------------------------------ EarlyStopping.update
@@ -102,7 +102,7 @@ def _overfitting_problem():
     shuffled labels, so validation loss rises as the model fits the training set."""
     X, y = data.blobs(120, n_classes=3, std=0.4, rng=0)
     y_val = np.random.default_rng(1).permutation(y)
-    model = layers.build_mlp([2, 16, 3], rng=2)
+    model = models.build_mlp([2, 16, 3], rng=2)
     model.compile("adam", lr=0.05)
     return model, X, y, y_val
 
@@ -137,10 +137,10 @@ def test_early_stopping_and_lr_reduction_in_one_fit():
     # the optimizer's rate followed the scheduler: halved after 2 bad epochs, floored
     assert lr[0] == 0.05 and min(lr) >= 0.01 and lr == sorted(lr, reverse=True)
     assert 0.025 in lr and model.optimizer.lr == reduce.scheduler.lr
-    # replay the rule of optim.ReduceLROnPlateau on the logged losses: same rates
+    # replay the rule of optim.PlateauSchedule on the logged losses: same rates
     from dlkit import optim
 
-    replay = optim.ReduceLROnPlateau(0.05, factor=0.5, patience=1, min_lr=0.01)
+    replay = optim.PlateauSchedule(0.05, factor=0.5, patience=1, min_lr=0.01)
     assert [0.05] + [replay.update(v) for v in val[:-1]] == lr
 
 
@@ -158,7 +158,7 @@ def test_a_callback_returning_true_stops_and_all_hooks_run():
         def on_train_end(self):
             seen.append(("end",))
 
-    model = layers.build_mlp([2, 3, 2], rng=0).compile("sgd", lr=0.1)
+    model = models.build_mlp([2, 3, 2], rng=0).compile("sgd", lr=0.1)
     X, y = data.moons(40, rng=0)
     history = model.fit(X, y, epochs=10, batch_size=16, callbacks=[Spy()], verbose=0)
     assert len(history.loss) == 3 and history.epoch == [0, 1, 2]
@@ -208,7 +208,7 @@ def test_progress_bar_text_and_per_epoch_lines():
 def test_live_plot_updates_one_display_in_a_kernel(monkeypatch):
     import IPython.display
 
-    from dlkit import widgets
+    from dlkit import display as dlkit_display
 
     shown = []
 
@@ -220,7 +220,7 @@ def test_live_plot_updates_one_display_in_a_kernel(monkeypatch):
         shown.append(("display", obj))
         return Handle()
 
-    monkeypatch.setattr(widgets, "widgets_enabled", lambda: True)
+    monkeypatch.setattr(dlkit_display, "widgets_enabled", lambda: True)
     monkeypatch.setattr(IPython.display, "display", display)
     live = callbacks.LivePlot(interval=0)
     live.params = {"epochs": 3}
@@ -231,3 +231,105 @@ def test_live_plot_updates_one_display_in_a_kernel(monkeypatch):
     live.on_train_end()
     assert [kind for kind, _ in shown] == ["display", "update", "update", "update"]
     assert shown[0][1].data[:4] == b"\x89PNG"
+
+
+# ------------------------------------------------------------------ ModelCheckpoint
+def _noisy_run(checkpoint, epochs=25, **fit_kwargs):
+    """A fit whose validation loss goes down, then up (shuffled validation labels)."""
+    model, X, y, y_val = _overfitting_problem()
+    history = model.fit(
+        X, y, epochs=epochs, batch_size=16, validation_data=(X, y_val),
+        callbacks=[checkpoint], verbose=0, **fit_kwargs,
+    )  # fmt: skip
+    return model, history, (X, y_val)
+
+
+def _new_bests(values, larger_is_better=False):
+    """0-based epochs where the value beat every earlier one (strictly)."""
+    best, epochs = None, []
+    for k, v in enumerate(values):
+        if best is None or (v > best if larger_is_better else v < best):
+            best, epochs = v, [*epochs, k]
+    return epochs
+
+
+def test_checkpoint_in_memory_keeps_the_best_epoch_and_restores_it():
+    checkpoint = callbacks.ModelCheckpoint(save_best_only=True, restore_best=True)
+    model, history, (X, y_val) = _noisy_run(checkpoint)
+    val = history.val_loss
+    assert checkpoint.best_epoch == int(np.argmin(val)) and checkpoint.best == min(val)
+    assert checkpoint.saved_epochs == _new_bests(val)
+    assert checkpoint.best_epoch < len(val) - 1, "the run should overfit after its best epoch"
+    assert model.evaluate(X, y_val)["loss"] == pytest.approx(min(val), rel=1e-12)
+    assert checkpoint.weights is checkpoint.best_weights
+
+
+def test_checkpoint_without_restore_leaves_the_last_weights():
+    checkpoint = callbacks.ModelCheckpoint(save_best_only=True)
+    model, history, (X, y_val) = _noisy_run(checkpoint)
+    assert model.evaluate(X, y_val)["loss"] == pytest.approx(history.val_loss[-1], rel=1e-12)
+    model.set_weights(checkpoint.best_weights)
+    assert model.evaluate(X, y_val)["loss"] == pytest.approx(min(history.val_loss), rel=1e-12)
+
+
+def test_checkpoint_to_files_named_by_epoch_and_value(tmp_path):
+    pattern = str(tmp_path / "ckpt-{epoch:02d}-{val_loss:.4f}")
+    checkpoint = callbacks.ModelCheckpoint(pattern, save_best_only=True, verbose=1)
+    model, history, (X, y_val) = _noisy_run(checkpoint)
+    bests = _new_bests(history.val_loss)
+    expected = sorted(f"ckpt-{k + 1:02d}-{history.val_loss[k]:.4f}.npz" for k in bests)
+    assert sorted(p.name for p in tmp_path.iterdir()) == expected
+    assert checkpoint.last_path == str(tmp_path / expected[-1])
+    assert checkpoint.best_weights is None  # on disk only, unless restore_best
+    fresh = models.build_mlp([2, 16, 3], rng=99).compile("adam")
+    fresh.load(checkpoint.last_path)
+    assert fresh.evaluate(X, y_val)["loss"] == pytest.approx(min(history.val_loss), rel=1e-12)
+
+
+def test_checkpoint_every_epoch_to_one_file_holds_the_last_weights(tmp_path, capsys):
+    path = tmp_path / "last.npz"
+    checkpoint = callbacks.ModelCheckpoint(path, verbose=1)
+    model, history, _ = _noisy_run(checkpoint, epochs=6)
+    assert checkpoint.saved_epochs == list(range(6))
+    assert capsys.readouterr().out.count("saving the weights to") == 6
+    saved = models.build_mlp([2, 16, 3], rng=5).load(path).get_weights()
+    for key, value in model.get_weights().items():
+        assert np.array_equal(saved[key], value), key
+
+
+def test_checkpoint_mode_max_on_accuracy_and_auto_mode():
+    assert callbacks.ModelCheckpoint(monitor="val_accuracy").mode == "max"
+    assert callbacks.ModelCheckpoint(monitor="val_loss").mode == "min"
+    checkpoint = callbacks.ModelCheckpoint(monitor="accuracy", save_best_only=True)
+    _, history, _ = _noisy_run(checkpoint, epochs=10)
+    assert checkpoint.best == max(history.accuracy)
+    assert checkpoint.saved_epochs == _new_bests(history.accuracy, larger_is_better=True)
+    low = callbacks.ModelCheckpoint(monitor="accuracy", mode="min", save_best_only=True)
+    _noisy_run(low, epochs=10)
+    assert low.best == min(history.accuracy)
+
+
+def test_checkpoint_with_early_stopping_and_lr_reduction():
+    model, X, y, y_val = _overfitting_problem()
+    checkpoint = callbacks.ModelCheckpoint(save_best_only=True, restore_best=True)
+    stopper = callbacks.EarlyStopping(patience=4, restore_best_weights=False)
+    reduce = callbacks.ReduceLROnPlateau(factor=0.5, patience=1)
+    history = model.fit(
+        X, y, epochs=200, batch_size=16, validation_data=(X, y_val),
+        callbacks=[stopper, reduce, checkpoint], verbose=0,
+    )  # fmt: skip
+    assert len(history.val_loss) < 200 and checkpoint.best_epoch == stopper.best_epoch
+    assert model.evaluate(X, y_val)["loss"] == pytest.approx(min(history.val_loss), rel=1e-12)
+
+
+def test_checkpoint_errors_name_the_fix():
+    with pytest.raises(ValueError, match="mode"):
+        callbacks.ModelCheckpoint(mode="lowest")
+    checkpoint = callbacks.ModelCheckpoint(save_best_only=True)
+    checkpoint.on_train_begin(None)
+    with pytest.raises(KeyError, match="validation_split="):
+        checkpoint.on_epoch_end(0, {"loss": 1.0})
+    assert "save_best_only=True" in repr(checkpoint)
+    # NaN never improves: nothing is kept
+    checkpoint.on_epoch_end(0, {"val_loss": float("nan")})
+    assert checkpoint.best_epoch is None and checkpoint.saved_epochs == []

@@ -5,7 +5,7 @@ import math
 import numpy as np
 import pytest
 
-from dlkit import layers, losses, optim
+from dlkit import layers, losses, models, optim
 from dlkit.checks import check_close
 
 RNG = np.random.default_rng(5)
@@ -120,7 +120,7 @@ def test_pure_steps_do_not_modify_their_inputs():
 
 
 def test_float32_stays_float32():
-    model = layers.build_mlp([4, 8, 3], rng=0)
+    model = models.build_mlp([4, 8, 3], rng=0)
     for layer, name in model.parameters():
         layer.params[name] = layer.params[name].astype(np.float32)
     X = RNG.normal(size=(16, 4)).astype(np.float32)
@@ -140,7 +140,7 @@ def test_optimizer_trains_a_model():
     X = RNG.normal(size=(64, 2))
     y = (X[:, 0] * X[:, 1] > 0).astype(int)
     Y = losses.one_hot(y, 2)
-    model = layers.build_mlp([2, 16, 2], rng=1)
+    model = models.build_mlp([2, 16, 2], rng=1)
     opt = optim.get("adam", model, lr=0.05)
     first = None
     for epoch in range(60):
@@ -212,7 +212,7 @@ def test_step_and_exponential_decay():
 
 
 def test_reduce_on_plateau_waits_patience_then_reduces():
-    sched = optim.ReduceLROnPlateau(1.0, factor=0.5, patience=2, min_delta=0.01)
+    sched = optim.PlateauSchedule(1.0, factor=0.5, patience=2, min_delta=0.01)
     lrs = [sched.update(x) for x in (1.0, 0.9, 0.895, 0.899, 0.95, 0.8, 0.9, 0.9, 0.9)]
     # 0.895 is not better than 0.9 by more than 0.01: three bad epochs -> halve
     assert lrs == [1.0, 1.0, 1.0, 1.0, 0.5, 0.5, 0.5, 0.5, 0.25]
@@ -220,7 +220,7 @@ def test_reduce_on_plateau_waits_patience_then_reduces():
 
 def test_reduce_on_plateau_updates_the_optimizer_and_respects_min_lr():
     opt = optim.Adam(lr=0.01)
-    sched = optim.ReduceLROnPlateau(optimizer=opt, factor=0.1, patience=0, min_lr=0.0005)
+    sched = optim.PlateauSchedule(optimizer=opt, factor=0.1, patience=0, min_lr=0.0005)
     for value in (1.0, 1.0, 1.0, 1.0):
         sched.update(value)
     assert opt.lr == 0.0005
@@ -311,6 +311,6 @@ def test_pytorch_schedulers_agree():
         len(metrics),
         metrics,
     )
-    ours = optim.ReduceLROnPlateau(0.1, factor=0.5, patience=2, min_delta=0.01, cooldown=1)
+    ours = optim.PlateauSchedule(0.1, factor=0.5, patience=2, min_delta=0.01, cooldown=1)
     mine = [0.1] + [ours.update(m) for m in metrics[:-1]]
     check_close(mine, plateau, "ReduceLROnPlateau", rtol=1e-12)

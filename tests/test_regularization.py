@@ -3,7 +3,7 @@
 import numpy as np
 import pytest
 
-from dlkit import gradcheck, init, layers, regularization
+from dlkit import gradcheck, init, layers, models, regularization
 from dlkit.checks import check_close
 
 
@@ -63,7 +63,7 @@ def test_l2_penalty_counts_weights_only_in_every_form():
     assert regularization.l2_penalty({"W1": W1, "b1": b, "W2": W2, "b2": b}, 0.1) == (
         pytest.approx(expected)
     )
-    model = layers.build_mlp([3, 4, 2], rng=0)
+    model = models.build_mlp([3, 4, 2], rng=0)
     weights = [m.params["W"] for m in model.layers if isinstance(m, layers.Dense)]
     assert regularization.l2_penalty(model, 0.5) == pytest.approx(
         0.25 * sum((W**2).sum() for W in weights)
@@ -86,7 +86,7 @@ def test_dense_l2_adds_decay_to_the_gradient_and_penalty_to_the_loss():
 
     rng = np.random.default_rng(4)
     X, Y = rng.normal(size=(6, 3)), losses.one_hot(rng.integers(0, 2, 6), 2)
-    model = layers.Sequential(
+    model = models.Sequential(
         layers.Dense(3, 5, rng=1, l2=0.05), layers.Tanh(), layers.Dense(5, 2, rng=2, l2=0.05)
     )
     model.layers.append(layers.Softmax())
@@ -164,7 +164,7 @@ def test_batchnorm_layer_gradcheck_and_one_sample_message():
 
     rng = np.random.default_rng(3)
     X, Y = rng.normal(size=(9, 3)), losses.one_hot(rng.integers(0, 3, 9), 3)
-    model = layers.Sequential(
+    model = models.Sequential(
         layers.Dense(3, 4, rng=0), layers.BatchNorm(4), layers.Tanh(), layers.Dense(4, 3, rng=1)
     )
     model.layers.append(layers.Softmax())

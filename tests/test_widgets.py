@@ -10,13 +10,6 @@ from dlkit import data, widgets
 ipywidgets = pytest.importorskip("ipywidgets")
 
 
-def test_widgets_are_off_under_nbgrader_and_ci(monkeypatch):
-    assert not widgets.widgets_enabled()  # conftest sets DLKIT_NO_WIDGETS; no kernel here either
-    monkeypatch.delenv("DLKIT_NO_WIDGETS")
-    monkeypatch.setenv("NBGRADER_EXECUTION", "autograde")
-    assert not widgets.widgets_enabled()
-
-
 def test_neuron_explorer_sliders_move_the_line():
     X, y = data.players(40, rng=0)
     ex = widgets.neuron_explorer(data.standardize(X), y, w1=1.0, w2=-1.0, b=0.0)
@@ -80,7 +73,7 @@ def test_mlp_playground_controls_change_the_network():
     hidden.value = 16
     assert pg.model().n_params == 2 * 16 + 16 + 16 * 16 + 16 + 16 * 2 + 2
     dataset.value = "circles"
-    assert pg.X.shape == (200, 2) and pg._shown_dataset == "circles"
+    assert pg.X.shape == (200, 2) and pg._built_for == "circles"
     init.value = "zeros"  # the symmetry problem: one output for the whole plane
     assert pg.draw()["p1_range"] == (0.5, 0.5)
     with pytest.raises(ValueError, match="dataset must be one of"):
@@ -103,7 +96,7 @@ def test_loss_explorer_curves_follow_the_target():
     x, curves = ex.curves()
     bce = curves["binary cross-entropy"]
     assert bce[0] < bce[-1] and np.all(np.diff(bce) > 0), "label 0: a higher score costs more"
-    assert ex._shown_mode == "classification" and len(ex._lines) == 3
+    assert ex._built_for == "classification" and len(ex._lines) == 3
 
 
 def test_vanishing_gradients_follows_the_depth_slider():
@@ -160,7 +153,7 @@ def test_optimizer_playground_reports_divergence():
 
 
 def test_optimizer_playground_surface_change_resets_the_start():
-    from dlkit.optim import SURFACES
+    from dlkit.landscapes import SURFACES
 
     pg = widgets.optimizer_playground()
     _ = pg.widget
@@ -195,7 +188,7 @@ def test_training_explorer_trains_and_shows_progress():
 
 def test_training_explorer_stops_when_the_loss_blows_up(monkeypatch):
     te = widgets.TrainingExplorer(epochs=20)
-    monkeypatch.setattr("dlkit.losses.categorical_cross_entropy", lambda Y, P: np.inf)
+    monkeypatch.setattr("dlkit.widgets.training.categorical_cross_entropy", lambda Y, P: np.inf)
     out = te.draw()
     assert out["diverged"] == 1 and out["history"]["training"] == []
 
@@ -228,3 +221,11 @@ def test_regularization_explorer_rejects_bad_settings():
         widgets.regularization_explorer(l2=-0.1)
     with pytest.raises(ValueError, match="hidden"):
         widgets.regularization_explorer(hidden=0)
+
+
+def test_gradient_norms_vanish_with_sigmoid_not_with_relu():
+    sigmoid = widgets.gradient_norms(12, "sigmoid", init="xavier", rng=0)
+    relu = widgets.gradient_norms(12, "relu", init="he", rng=0)
+    assert sigmoid.shape == relu.shape == (12,)
+    assert sigmoid[0] / sigmoid[-1] < 1e-5, "the first sigmoid layer gets a tiny gradient"
+    assert 0.1 < relu[0] / relu[-1] < 10, "ReLU + He keeps gradients of one size"

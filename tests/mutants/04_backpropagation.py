@@ -734,7 +734,7 @@ def train_step__delegates_backward(params, X, Y, lr):
 def train_step__delegates_train(params, X, Y, lr):
     """Copies the parameters into a dlkit model and calls dlkit.train.train_step."""
     sizes = [params[0][0].shape[0]] + [W.shape[1] for W, _ in params]
-    model = dlkit.layers.build_mlp(sizes, hidden="relu", output="softmax", rng=0)
+    model = dlkit.models.build_mlp(sizes, hidden="relu", output="softmax", rng=0)
     dense = [layer for layer in model.layers if isinstance(layer, dlkit.layers.Dense)]
     for layer, (W, b) in zip(dense, params, strict=True):
         layer.params["W"], layer.params["b"] = W.copy(), b.copy()

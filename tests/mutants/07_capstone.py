@@ -192,7 +192,7 @@ def confusion_matrix__ok_one_hot_product(y_true, y_pred, n_classes):
 def build_and_train__untrained(X_train, y_train, rng=None):
     """Builds and compiles the model but never calls fit."""
     rng = np.random.default_rng(0 if rng is None else rng)
-    model = dlkit.layers.Sequential(
+    model = dlkit.models.Sequential(
         dlkit.layers.Dense(X_train.shape[1], 128, rng=rng),
         dlkit.layers.ReLU(),
         dlkit.layers.Dense(128, 10, rng=rng),
@@ -205,7 +205,7 @@ def build_and_train__untrained(X_train, y_train, rng=None):
 def build_and_train__one_epoch(X_train, y_train, rng=None):
     """Trains for a single epoch (fit's default), far too briefly."""
     rng = np.random.default_rng(0 if rng is None else rng)
-    model = dlkit.layers.Sequential(
+    model = dlkit.models.Sequential(
         dlkit.layers.Dense(X_train.shape[1], 128, rng=rng),
         dlkit.layers.ReLU(),
         dlkit.layers.Dense(128, 10, rng=rng),
@@ -219,7 +219,7 @@ def build_and_train__one_epoch(X_train, y_train, rng=None):
 def build_and_train__bottleneck(X_train, y_train, rng=None):
     """A hidden layer of 2 units: too narrow to separate 10 classes."""
     rng = np.random.default_rng(0 if rng is None else rng)
-    model = dlkit.layers.Sequential(
+    model = dlkit.models.Sequential(
         dlkit.layers.Dense(X_train.shape[1], 2, rng=rng),
         dlkit.layers.ReLU(),
         dlkit.layers.Dense(2, 10, rng=rng),
@@ -233,7 +233,7 @@ def build_and_train__bottleneck(X_train, y_train, rng=None):
 def build_and_train__no_softmax(X_train, y_train, rng=None):
     """No output softmax (trained on logits): predict returns scores, not probabilities."""
     rng = np.random.default_rng(0 if rng is None else rng)
-    model = dlkit.layers.Sequential(
+    model = dlkit.models.Sequential(
         dlkit.layers.Dense(X_train.shape[1], 128, rng=rng),
         dlkit.layers.ReLU(),
         dlkit.layers.Dense(128, 10, rng=rng),
@@ -246,7 +246,7 @@ def build_and_train__no_softmax(X_train, y_train, rng=None):
 def build_and_train__returns_history(X_train, y_train, rng=None):
     """Returns what fit returns (the History), not the model."""
     rng = np.random.default_rng(0 if rng is None else rng)
-    model = dlkit.layers.Sequential(
+    model = dlkit.models.Sequential(
         dlkit.layers.Dense(X_train.shape[1], 128, rng=rng),
         dlkit.layers.ReLU(),
         dlkit.layers.Dense(128, 10, rng=rng),
@@ -259,7 +259,7 @@ def build_and_train__returns_history(X_train, y_train, rng=None):
 def build_and_train__learning_rate_too_small(X_train, y_train, rng=None):
     """Plain gradient descent with lr=1e-4: the loss hardly moves in 40 epochs."""
     rng = np.random.default_rng(0 if rng is None else rng)
-    model = dlkit.layers.Sequential(
+    model = dlkit.models.Sequential(
         dlkit.layers.Dense(X_train.shape[1], 128, rng=rng),
         dlkit.layers.ReLU(),
         dlkit.layers.Dense(128, 10, rng=rng),
@@ -273,7 +273,7 @@ def build_and_train__learning_rate_too_small(X_train, y_train, rng=None):
 def build_and_train__ok_early_stopping(X_train, y_train, rng=None):
     """Correct: 128 hidden units, validation_split with EarlyStopping and ReduceLROnPlateau."""
     rng = np.random.default_rng(0 if rng is None else rng)
-    model = dlkit.layers.Sequential(
+    model = dlkit.models.Sequential(
         dlkit.layers.Dense(X_train.shape[1], 128, rng=rng),
         dlkit.layers.ReLU(),
         dlkit.layers.Dense(128, 10, rng=rng),
@@ -299,7 +299,7 @@ def build_and_train__ok_early_stopping(X_train, y_train, rng=None):
 def build_and_train__ok_two_hidden_layers_momentum(X_train, y_train, rng=None):
     """Correct: two tanh hidden layers, one-hot targets, momentum, float32."""
     rng = np.random.default_rng(0 if rng is None else rng)
-    model = dlkit.layers.Sequential(
+    model = dlkit.models.Sequential(
         dlkit.layers.Dense(X_train.shape[1], 96, init="xavier", rng=rng, dtype=np.float32),
         dlkit.layers.Tanh(),
         dlkit.layers.Dense(96, 48, init="xavier", rng=rng, dtype=np.float32),

@@ -1,0 +1,142 @@
+"""The shared machinery of the explorers: a figure, its controls, PNG rendering, a static fallback.
+
+Each explorer is a small object: its state lives in plain attributes, ``draw()``
+redraws its figure from that state (no kernel needed, which is how the tests drive
+it), and displaying it in a notebook shows sliders above the figure. The figure is a
+``matplotlib.figure.Figure`` that pyplot does not manage; it is rendered to PNG and
+put into an ``ipywidgets.Image``, updated in place on every move. This behaves the
+same on ipywidgets 7.7 (Colab) and 8, and needs no ``%matplotlib widget``.
+
+Where sliders cannot work (:func:`dlkit.display.widgets_enabled` is False: under
+nbgrader, in CI, with ``DLKIT_NO_WIDGETS=1``, or without ipywidgets) the same figure
+is shown as a static image instead.
+"""
+
+from __future__ import annotations
+
+import io
+
+import numpy as np
+
+from .. import plot
+from ..display import widgets_enabled
+
+_DPI = 80
+
+
+class _Interactive:
+    """Base: a figure, some controls, a draw() from state, display with fallback."""
+
+    static_note = "Static figure: interactive controls are off here (grading, CI or no widgets)."
+
+    def __init__(self, ncols: int = 1):
+        self.fig, axes = plot.new_figure(ncols, pyplot=False, dpi=_DPI)
+        self.axes = np.atleast_1d(axes)
+        self._widget = None
+        self._image = None
+
+    # -- to implement -------------------------------------------------------------
+    def draw(self) -> dict:  # pragma: no cover - abstract
+        raise NotImplementedError
+
+    def _controls(self) -> list:  # pragma: no cover - abstract
+        raise NotImplementedError
+
+    # -- shared machinery ---------------------------------------------------------
+    _built_for = None  # the setting the figure's artists were last built for
+
+    def _ensure_built(self, key=True) -> None:
+        """Build the figure's artists (``_build()``) on the first draw, and again whenever
+        ``key``, the setting they depend on (a data set, a mode), has changed."""
+        if self._built_for is None or self._built_for != key:
+            self._build()
+            self._built_for = key
+
+    def _freeze_layout(self) -> None:
+        """Lay the figure out once; redraws then skip the (slow) layout engine."""
+        self._canvas().draw()  # a bare Figure's own canvas cannot draw
+        self.fig.set_layout_engine("none")
+
+    def render_png(self) -> bytes:
+        """Draw the current state and return it as PNG bytes."""
+        self.draw()
+        self._render(self._canvas())
+        return self._png()
+
+    def _png(self) -> bytes:
+        """The canvas's pixels as PNG, lightly compressed: it only travels to the local browser."""
+        from PIL import Image  # a dependency of matplotlib, loaded on the first render
+
+        canvas = self._canvas()
+        buffer = io.BytesIO()
+        Image.frombuffer("RGBA", canvas.get_width_height(), canvas.buffer_rgba()).save(
+            buffer, "png", compress_level=1
+        )
+        return buffer.getvalue()
+
+    def _canvas(self):
+        from matplotlib.backends.backend_agg import FigureCanvasAgg  # matplotlib on first draw
+
+        if not isinstance(self.fig.canvas, FigureCanvasAgg):
+            FigureCanvasAgg(self.fig)  # attaches itself to the figure
+        return self.fig.canvas
+
+    def _render(self, canvas) -> None:
+        """Fill the canvas's pixel buffer from the figure (one full Agg draw)."""
+        canvas.draw()
+
+    def refresh(self, change=None) -> None:
+        """Redraw into the image widget (called by every control)."""
+        if self._image is not None:
+            self._image.value = self.render_png()
+
+    @property
+    def widget(self):
+        """The ipywidgets box: controls above the figure (built on first use)."""
+        if self._widget is None:
+            import ipywidgets as w  # loaded only when the controls are built
+
+            controls = self._controls()
+            # the image keeps its natural pixel width: stretched PNGs look blurry
+            width = round(self.fig.get_size_inches()[0] * _DPI)
+            self._image = w.Image(format="png", value=self.render_png(), width=str(width))
+            rows = [
+                w.HBox(controls[i : i + 3]) for i in range(0, len(controls), 3)
+            ]  # three controls a row
+            self._widget = w.VBox([*rows, self._image])
+        return self._widget
+
+    def _ipython_display_(self):
+        from IPython.display import Image, display  # IPython only when shown in a notebook
+
+        if widgets_enabled():
+            display(self.widget)
+        else:
+            display(Image(data=self.render_png(), format="png"))
+            print(self.static_note)
+
+
+def _bind(owner: _Interactive, control, attr: str, cast=lambda value: value) -> None:
+    """Keep ``owner.<attr>`` equal to the control's value and redraw on every change."""
+
+    def on_change(change):
+        setattr(owner, attr, cast(change["new"]))
+        owner.refresh()
+
+    control.observe(on_change, names="value")
+
+
+def _slider(description: str, value: float, lo: float, hi: float, step: float, owner, attr: str):
+    import ipywidgets as w  # loaded only when the controls are built
+
+    slider = w.FloatSlider(
+        value=value,
+        min=lo,
+        max=hi,
+        step=step,
+        description=description,
+        continuous_update=True,
+        readout_format=".2f",
+    )
+    _bind(owner, slider, attr, float)
+    return slider

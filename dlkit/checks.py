@@ -95,7 +95,10 @@ def _cell_name(filename: str) -> str:
         parts = filename.split("-")
         if filename.startswith("<ipython-input-") and len(parts) > 2 and parts[2].isdigit():
             number = int(parts[2])
-    return f"cell In[{number}]" if number is not None else filename
+    if number is not None:
+        return f"cell In[{number}]"
+    # ipykernel under IPython 7 stores each cell as /tmp/ipykernel_<pid>/<hash>.py
+    return "your cell" if "ipykernel_" in filename else filename
 
 
 def _student_origin(error: BaseException) -> list[str]:

@@ -84,6 +84,15 @@ print({PROBE!r} + _j.dumps({{"course": getattr(dlkit, "__course__", None),
     "numpy": _N.__version__, "matplotlib": _M.__version__, "backend": _M.get_backend(),
     "widgets_enabled": dlkit.display.widgets_enabled()}}))"""
 
+# a check that fails because the "student's" function overflows: IPython 7.34 must show
+# it compactly (message, the student's line, no dlkit frames); see RuntimeRun.failing_check
+FAILING_CHECK = """\
+def probe_sigmoid(z):
+    return 1 / (1 + np.exp(-z))
+
+
+checks.check_no_warnings(probe_sigmoid, np.array([-1e4, 1e4]))"""
+
 # moves the controls (sliders, drop-downs) of every widget the notebook displayed, in the
 # live kernel, until one of them changes the image (some controls matter in one mode only)
 PROBE_CONTROLS = f"""\
@@ -238,6 +247,7 @@ class RuntimeRun:
     cells: list[CellResult]
     skipped_tests: int
     seconds: float
+    failing_check: dict | None = None  # the error of FAILING_CHECK, as the notebook shows it
 
     def unexpected_errors(self) -> list[str]:
         """Errors not explained by an unfinished exercise (see :func:`allowed_failure`)."""
@@ -357,6 +367,8 @@ def colab_notebook(assignment_id: str, install_source: str):
             kinds += [(None, "probe"), (index, "setup")]
             cells.append(nbformat.v4.new_code_cell(PROBE_AFTER))
             kinds.append((None, "probe"))
+            cells.append(nbformat.v4.new_code_cell(FAILING_CHECK))
+            kinds.append((None, "failing check"))
             continue
         cells.append(cell)
         kinds.append((index, "solution" if meta.get("solution") else "demo"))
@@ -425,6 +437,9 @@ def run_notebook(assignment_id: str, base: Path, wheel: Path, work: Path, timeou
             + "\n".join(err["traceback"])[-2000:]
         )
     probes = [cell for cell, (_, kind) in zip(nb.cells, kinds, strict=True) if kind == "probe"]
+    failing = next(
+        c for c, (_, kind) in zip(nb.cells, kinds, strict=True) if kind == "failing check"
+    )
     for probe_cell in probes:
         err = _error(probe_cell)
         if err:
@@ -435,7 +450,7 @@ def run_notebook(assignment_id: str, base: Path, wheel: Path, work: Path, timeou
     cells = [
         CellResult(index, kind, cell.source, _error(cell), cell.get("outputs", []))
         for cell, (index, kind) in zip(nb.cells, kinds, strict=True)
-        if kind != "probe"
+        if kind not in ("probe", "failing check")
     ]
     return RuntimeRun(
         assignment_id,
@@ -445,6 +460,7 @@ def run_notebook(assignment_id: str, base: Path, wheel: Path, work: Path, timeou
         cells=cells,
         skipped_tests=skipped,
         seconds=time.perf_counter() - start,
+        failing_check=_error(failing),
     )
 
 

@@ -11,8 +11,10 @@ and status it deserves, and the honest students' scores must equal a clean run.
 
 import csv
 import html
+import os
 import re
 import shutil
+import subprocess
 
 import pytest
 from fixtures.submissions import BROKEN, FIRST, exercise_points, hostile, write_hostile
@@ -20,7 +22,7 @@ from fixtures.submissions import BROKEN, FIRST, exercise_points, hostile, write_
 from course import notebooks
 from course.__main__ import EXAMPLE_STUDENTS, write_examples
 from course.check import _regions
-from course.config import ASSIGNMENTS
+from course.config import ASSIGNMENTS, ROOT
 from course.grade import format_table, grade, solved_release
 
 pytestmark = [pytest.mark.slow, pytest.mark.xdist_group("autograde")]
@@ -216,3 +218,43 @@ def test_feedback_starts_with_the_graders_notes(graded):
     assert "a cell hit the time limit" in notes[: notes.index("</ul>")]
     page = (workdir / "feedback" / "ada_full_marks" / FIRST.id / f"{FIRST.id}.html").read_text()
     assert "Notes from the grader" not in page
+
+
+def test_feedback_opens_with_a_summary_and_shows_failures_compactly(graded):
+    """Per exercise, each test cell by name with its score and its failure's first line, on
+    top; the failed check in the notebook reads compactly; nothing is fetched from the net."""
+    _, workdir = graded
+    page = (workdir / "feedback" / "wrong_answers" / FIRST.id / f"{FIRST.id}.html").read_text()
+    summary = page[
+        page.index("class='dlfs-summary'") : page.index("</div>", page.index("dlfs-summary"))
+    ]
+    text = html.unescape(re.sub(r"<[^>]+>", " ", summary))
+    for name in ("standardize", "accuracy", "linear_predict"):
+        assert f"{name} :" in text or f"{name}:" in text, text
+    failed = re.findall(r"href='#(standardize_\w+)'", summary)
+    assert failed and all(f"#{cell}" in page for cell in failed)
+    assert "AssertionError: standardize" in text, text  # the check's title, not a bare score
+    assert page.index("dlfs-summary") < page.index("Student's answer")
+    body = html.unescape(re.sub(r"<[^>]+>", "", page[page.index("Student's answer") :]))
+    assert "dlkit/checks.py" not in body and "During handling" not in body
+    assert "mathjax" not in re.sub(r"<!--.*?-->", "", page, flags=re.S).lower()
+    assert not re.search(r"<script[^>]+src=['\"]https?://", page)
+    _screenshot(workdir / "feedback" / "wrong_answers" / FIRST.id / f"{FIRST.id}.html")
+
+
+def _screenshot(page_path) -> None:
+    """Keep a picture of one feedback page with the browser test's (build/browser/)."""
+    chromium = shutil.which("chromium") or shutil.which("chromium-browser")
+    if chromium is None or os.environ.get("DLFS_SKIP_BROWSER", "") not in ("", "0"):
+        return
+    out = ROOT / "build" / "browser" / "feedback-summary.png"
+    out.parent.mkdir(parents=True, exist_ok=True)
+    subprocess.run(
+        [chromium, "--headless", "--no-sandbox", "--disable-gpu", "--disable-quic"]
+        + ["--no-first-run", "--disable-background-networking", "--disable-component-update"]
+        + ["--disable-sync", "--window-size=1100,1400", f"--screenshot={out}"]
+        + [page_path.as_uri()],
+        capture_output=True,
+        timeout=120,
+        check=False,
+    )

@@ -565,3 +565,44 @@ def test_notebook_runs_and_sliders_redraw(lab, browser_page, module, version):
         print(f"{stem}: {expected} exercise errors; moved {report}; dialogs {dialogs}")
     except Exception as exc:
         raise _failure(exc, page, stem, shots, dialogs, lab) from exc
+
+
+FAILING_CELLS = [
+    "import numpy as np\nfrom dlkit import checks",
+    "def sigmoid(z):\n    z = np.asarray(z, dtype=float)\n    return 1 / (1 + np.exp(-z))",
+    '"""A student\'s naive sigmoid, run through the stability check of notebook 01."""\n'
+    "checks.check_no_warnings(sigmoid, np.array([-1e4, 0.0, 1e4]))",
+]
+
+
+def test_a_failed_check_reads_compactly(lab, browser_page):
+    """What a student sees when a check fails: the message first, their own line, no dlkit frame."""
+    url, page, dialogs = browser_page()
+    stem = "failed-check"
+    _fresh_artifacts(stem)
+    nb = nbformat.v4.new_notebook()
+    nb.cells = [nbformat.v4.new_code_cell(src) for src in FAILING_CELLS]
+    nb.metadata["kernelspec"] = {
+        "name": "python3",
+        "display_name": "Python 3",
+        "language": "python",
+    }
+    nbformat.write(nb, lab.root / "failed-check.ipynb")
+    shots: list[Path] = []
+    try:
+        _open(page, url, "failed-check.ipynb", stem, len(FAILING_CELLS))
+        _run_all(page, dialogs)
+        error = page.locator(
+            ".jp-OutputArea-output[data-mime-type='application/vnd.jupyter.stderr']"
+        )
+        error.first.wait_for(timeout=60_000)
+        lines = [line for line in error.first.inner_text().splitlines() if line.strip()]
+        error.first.scroll_into_view_if_needed()
+        _shot(page, shots, f"{stem}-cell.png")
+        assert lines[0].startswith("AssertionError: sigmoid is numerically unstable"), lines
+        assert any(line.startswith("Hint:") for line in lines[:5]), lines
+        assert "    return 1 / (1 + np.exp(-z))" in error.first.inner_text(), lines
+        assert not any("checks.py" in line or "During handling" in line for line in lines), lines
+        assert len(lines) <= 10, lines
+    except Exception as exc:
+        raise _failure(exc, page, stem, shots, dialogs, lab) from exc

@@ -324,7 +324,7 @@ def test_relative_error_against_an_expected_zero_reads_inf():
 
 
 def test_not_delegating_traps_siblings_objects_and_private_helpers():
-    from dlkit import data, layers, optim
+    from dlkit import data, layers, models, optim
 
     X = np.random.default_rng(0).normal(size=(6, 3))
     doors = {
@@ -332,7 +332,7 @@ def test_not_delegating_traps_siblings_objects_and_private_helpers():
             X, *data.fit_standardizer(X)
         ),
         "dlkit.data._column_stats": lambda X: X - data._column_stats(X)[0],
-        "dlkit.layers.build_mlp": lambda X: layers.build_mlp([3, 4, 2]).n_params,
+        "dlkit.models.build_mlp": lambda X: models.build_mlp([3, 4, 2]).n_params,
         "dlkit.layers.Dense.__init__": lambda X: layers.Dense(3, 2).forward(X),
         "dlkit.optim.Adam.__init__": lambda X: optim.Adam(lr=0.1),
         "dlkit.layers._dense_param_grads": lambda X: layers._dense_param_grads(X, X),
@@ -344,17 +344,17 @@ def test_not_delegating_traps_siblings_objects_and_private_helpers():
         assert "not only dlkit.data.standardize" in text
         assert text.endswith("instead of dlkit's functions.")
     # everything restored: the doors work again outside the check
-    assert layers.build_mlp([3, 4, 2]).n_params == 26
+    assert models.build_mlp([3, 4, 2]).n_params == 26
     assert data.standardize(X).shape == (6, 3)
 
 
 def test_not_delegating_traps_methods_properties_and_cached_helpers():
-    from dlkit import callbacks, data, layers, optim
+    from dlkit import callbacks, data, layers, models, optim
 
-    model = layers.Sequential(layers.Dense(2, 3), layers.ReLU())  # built before the check: fine
+    model = models.Sequential(layers.Dense(2, 3), layers.ReLU())  # built before the check: fine
     data._digits_arrays()  # a warm cache must not let the reference taken below through
     for name, door in {
-        "dlkit.layers.Sequential.n_params": lambda: model.n_params,  # a property
+        "dlkit.models.Sequential.n_params": lambda: model.n_params,  # a property
         "dlkit.layers.Layer.__call__": lambda: model(np.ones((1, 2))),  # an inherited method
         "dlkit.callbacks.EarlyStopping.update": lambda: callbacks.EarlyStopping.update(None, 1.0),
         "dlkit.optim.Optimizer._slot": lambda: optim.Adam._slot(None, None, None),
@@ -378,7 +378,7 @@ def test_not_delegating_sees_a_swallowed_trap():
 
 
 def test_not_delegating_allows_what_the_exercise_may_use():
-    from dlkit import layers, losses
+    from dlkit import layers, losses, models
 
     X = np.random.default_rng(1).normal(size=(4, 2))
     params = [(np.ones((2, 3)), np.zeros(3)), (np.ones((3, 2)), np.zeros(2))]
@@ -400,8 +400,8 @@ def test_not_delegating_allows_what_the_exercise_may_use():
     assert "allowed here: dlkit.layers.mlp_forward" in text
     # a class allows its methods and those it inherits from dlkit's base classes
     C.check_not_delegating(
-        lambda: layers.Sequential(layers.Dense(2, 2)).n_params,
-        allow=[layers.Sequential, layers.Dense],
+        lambda: models.Sequential(layers.Dense(2, 2)).n_params,
+        allow=[models.Sequential, layers.Dense],
     )
     # a reference is never allowed, even inside an allowed module
     assert "(dlkit.layers.mlp_forward)" in message(
@@ -477,12 +477,12 @@ def test_not_delegating_covers_all_of_dlkit_but_checks():
     for expected in (
         "dlkit.data._column_stats",
         "dlkit.layers._dense_param_grads",
-        "dlkit.layers.Sequential.fit",
-        "dlkit.layers.Sequential.n_params",
+        "dlkit.models.Sequential.fit",
+        "dlkit.models.Sequential.n_params",
         "dlkit.optim.Optimizer.step",
         "dlkit.optim.Adam._apply",
         "dlkit._validation.as_float_array",
-        "dlkit.widgets.OptimizerPlayground.__init__",
+        "dlkit.landscapes.trajectory",
     ):
         assert any(n == expected or n.startswith(expected) for n in names), expected
     assert "numpy" not in {t.module.split(".")[0] for t in C._targets()}
@@ -511,18 +511,18 @@ def test_a_forged_active_flag_does_not_switch_the_trap_off():
 
 
 def test_allowed_dlkit_code_runs_with_the_trap_lifted_and_set_again_after():
-    from dlkit import data, layers
+    from dlkit import data, layers, models
 
     X = np.random.default_rng(2).normal(size=(8, 3))
     seen = []
 
     def fit_then_cheat(X):
-        model = layers.Sequential(layers.Dense(3, 2, rng=0))  # allowed: built at full speed
+        model = models.Sequential(layers.Dense(3, 2, rng=0))  # allowed: built at full speed
         seen.append(next(t for t in C._TRAP.current if t.obj is layers.dense_forward).installed())
         model.forward(X)  # allowed again, after the trap was set again
         return data.standardize(X)  # not allowed
 
-    text = message(C.check_not_delegating, fit_then_cheat, args=(X,), allow=[layers])
+    text = message(C.check_not_delegating, fit_then_cheat, args=(X,), allow=[layers, models])
     assert "(dlkit.data.standardize)" in text
     assert seen == [True]  # the trap was set again once the allowed call returned
     # an allowed call whose gates were not all lifted (an interrupted lift) still runs

@@ -9,21 +9,21 @@ import numpy as np
 import pytest
 
 import dlkit
-from dlkit import optim
+from dlkit import landscapes, optim
 
 # --- 05_optimizers -----------------------------------------------------------------------
 
 
 def _gap_after(surface, optimizer, steps):
-    s = optim.SURFACES[surface]
-    path = optim.trajectory(s, optimizer, steps=steps)
+    s = landscapes.SURFACES[surface]
+    path = landscapes.trajectory(s, optimizer, steps=steps)
     return s.gap(path)[-1] if len(path) == steps + 1 else np.inf
 
 
 def _steps_to_reach(surface, optimizer, steps, tol=1e-3):
     """The first step from which f - f_min stays below tol, as the notebook's helper counts."""
-    s = optim.SURFACES[surface]
-    below = s.gap(optim.trajectory(s, optimizer, steps=steps)) < tol
+    s = landscapes.SURFACES[surface]
+    below = s.gap(landscapes.trajectory(s, optimizer, steps=steps)) < tol
     if not below[-1]:
         return None
     return int(len(below) - np.argmin(below[::-1])) if not below.all() else 0
@@ -41,8 +41,8 @@ def test_05_momentum_is_not_faster_at_the_same_learning_rate(lr, gd_gap, momentu
 
 
 def test_05_the_two_momentum_forms_trace_one_path():
-    average = optim.trajectory("ravine", optim.Momentum(lr=0.05, beta=0.9), steps=60)
-    classical = optim.trajectory("ravine", optim.SGD(lr=0.005, momentum=0.9), steps=60)
+    average = landscapes.trajectory("ravine", optim.Momentum(lr=0.05, beta=0.9), steps=60)
+    classical = landscapes.trajectory("ravine", optim.SGD(lr=0.005, momentum=0.9), steps=60)
     assert np.abs(average - classical).max() < 1e-12
 
 
@@ -92,7 +92,7 @@ def test_05_full_batch_and_mini_batches_agree_per_iteration():
     Y = dlkit.losses.one_hot(y, 2)
     loss = {}
     for name, batch_size in [("full", None), ("32", 32), ("1", 1)]:
-        model = dlkit.layers.build_mlp([2, 16, 2], rng=0)
+        model = dlkit.models.build_mlp([2, 16, 2], rng=0)
         history = dlkit.train.fit(
             model, X, Y, lr=0.1, epochs=40, batch_size=batch_size, rng=0, progress=False
         )

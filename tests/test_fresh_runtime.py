@@ -87,6 +87,16 @@ def test_release_notebook_on_a_fresh_colab_like_runtime(a, colab_runtime, tmp_pa
     problems = run.unexpected_errors()
     assert not problems, "\n\n".join(problems)
 
+    # a failed check shows compactly on Colab's IPython 7.34 too: message first, the
+    # student's own line, no frame of dlkit and no "During handling ..." banner
+    shown = run.failing_check["traceback"]
+    assert run.failing_check["ename"] == "AssertionError", run.failing_check
+    assert "numerically unstable" in shown[0], shown
+    assert "    return 1 / (1 + np.exp(-z))" in shown and "line 2, in probe_sigmoid" in "".join(
+        shown
+    )
+    assert not any("checks.py" in line or "During handling" in line for line in shown), shown
+
     widget_cells = [c.index for c in run.cells if "dlkit.widgets." in c.source]
     assert widget_views(run) == widget_cells, "a widget cell showed no live widget"
     assert not any("Static figure" in str(c.outputs) for c in run.cells)

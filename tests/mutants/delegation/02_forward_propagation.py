@@ -34,8 +34,8 @@ def dense_forward__delegates_dense_layer(X, W, b):
 
 
 def count_params__delegates_build_mlp(layer_sizes):
-    """A public sibling: `dlkit.layers.build_mlp`, then the model's n_params."""
-    return dlkit.layers.build_mlp(layer_sizes).n_params
+    """A public sibling: `dlkit.models.build_mlp`, then the model's n_params."""
+    return dlkit.models.build_mlp(layer_sizes).n_params
 
 
 def count_params__delegates_dense_layers(layer_sizes):
@@ -152,7 +152,7 @@ def mlp_forward__ok_activation_getter_allowed(X, params, hidden="relu", output="
 def xor_params__delegates_training_on_the_gate(rng=None):
     """Trains for the weights instead of setting them: `dlkit.data.logic_gate` and a dlkit model."""
     X, y = dlkit.data.logic_gate("xor")
-    model = dlkit.layers.Sequential(
+    model = dlkit.models.Sequential(
         dlkit.layers.Dense(2, 2, rng=0),
         dlkit.layers.ReLU(),
         dlkit.layers.Dense(2, 1, rng=0),

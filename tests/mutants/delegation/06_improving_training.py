@@ -101,11 +101,11 @@ class EarlyStopping__delegates_wrapped_reference:
 
 
 class EarlyStopping__delegates_plateau_counter:
-    """A sibling object counts the bad epochs: `dlkit.optim.ReduceLROnPlateau.__init__`."""
+    """A sibling object counts the bad epochs: `dlkit.optim.PlateauSchedule.__init__`."""
 
     def __init__(self, patience=5, min_delta=0.0):
         self.patience, self.min_delta = patience, min_delta
-        self._plateau = dlkit.optim.ReduceLROnPlateau(lr=1.0, patience=10**9, min_delta=min_delta)
+        self._plateau = dlkit.optim.PlateauSchedule(lr=1.0, patience=10**9, min_delta=min_delta)
         self.best, self.best_epoch, self.wait, self._n = np.inf, None, 0, 0
 
     def update(self, val_loss):

@@ -76,7 +76,7 @@ def build_and_train__delegates_all_digits(X_train, y_train, rng=None):
     X, y = dlkit.data.digits()
     X = dlkit.data.standardize(X)
     rng = np.random.default_rng(0 if rng is None else rng)
-    model = dlkit.layers.Sequential(
+    model = dlkit.models.Sequential(
         dlkit.layers.Dense(64, 128, rng=rng),
         dlkit.layers.ReLU(),
         dlkit.layers.Dense(128, 10, rng=rng),
@@ -92,7 +92,7 @@ def build_and_train__delegates_cached_digits(X_train, y_train, rng=None):
     X, y = dlkit.data._digits_arrays()
     X = dlkit.data.standardize(X)
     rng = np.random.default_rng(0 if rng is None else rng)
-    model = dlkit.layers.Sequential(
+    model = dlkit.models.Sequential(
         dlkit.layers.Dense(64, 128, rng=rng),
         dlkit.layers.ReLU(),
         dlkit.layers.Dense(128, 10, rng=rng),
@@ -107,7 +107,7 @@ def build_and_train__ok_dlkit_split_and_callbacks(X_train, y_train, rng=None):
     """Correct: dlkit's split, one-hot, model, optimizer and callbacks are all allowed."""
     rng = np.random.default_rng(0 if rng is None else rng)
     X_fit, X_val, y_fit, y_val = dlkit.data.train_val_split(X_train, y_train, 0.1, rng=rng)
-    model = dlkit.layers.Sequential(
+    model = dlkit.models.Sequential(
         dlkit.layers.Dense(X_train.shape[1], 128, rng=rng),
         dlkit.layers.ReLU(),
         dlkit.layers.Dense(128, 10, rng=rng),

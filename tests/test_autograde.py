@@ -230,7 +230,7 @@ def test_feedback_opens_with_a_summary_and_shows_failures_compactly(graded):
     ]
     text = html.unescape(re.sub(r"<[^>]+>", " ", summary))
     for name in ("standardize", "accuracy", "linear_predict"):
-        assert f"{name} :" in text or f"{name}:" in text, text
+        assert re.search(rf"{name}\s*:\s*\d+ / \d+ points", text), text
     failed = re.findall(r"href='#(standardize_\w+)'", summary)
     assert failed and all(f"#{cell}" in page for cell in failed)
     assert "AssertionError: standardize" in text, text  # the check's title, not a bare score

@@ -462,6 +462,18 @@ def _shot(page, shots: list[Path], name: str) -> None:
     shots.append(path)
 
 
+def _scratch_notebook(path: Path, sources: list[str]) -> None:
+    """A notebook of code cells with the default Python kernel, for a test of its own."""
+    nb = nbformat.v4.new_notebook()
+    nb.cells = [nbformat.v4.new_code_cell(src) for src in sources]
+    nb.metadata["kernelspec"] = {
+        "name": "python3",
+        "display_name": "Python 3",
+        "language": "python",
+    }
+    nbformat.write(nb, path)
+
+
 def _fresh_artifacts(stem: str) -> None:
     ARTIFACTS.mkdir(parents=True, exist_ok=True)
     for old in ARTIFACTS.glob(f"{stem}-*.png"):
@@ -484,14 +496,7 @@ def test_every_widget_renders_and_responds(lab, browser_page):
     url, page, dialogs = browser_page()
     stem = "widgets"
     _fresh_artifacts(stem)
-    nb = nbformat.v4.new_notebook()
-    nb.cells = [nbformat.v4.new_code_cell(src) for src in WIDGET_CELLS]
-    nb.metadata["kernelspec"] = {
-        "name": "python3",
-        "display_name": "Python 3",
-        "language": "python",
-    }
-    nbformat.write(nb, lab.root / "widgets.ipynb")
+    _scratch_notebook(lab.root / "widgets.ipynb", WIDGET_CELLS)
     shots: list[Path] = []
     try:
         _open(page, url, "widgets.ipynb", stem, len(WIDGET_CELLS))
@@ -580,14 +585,7 @@ def test_a_failed_check_reads_compactly(lab, browser_page):
     url, page, dialogs = browser_page()
     stem = "failed-check"
     _fresh_artifacts(stem)
-    nb = nbformat.v4.new_notebook()
-    nb.cells = [nbformat.v4.new_code_cell(src) for src in FAILING_CELLS]
-    nb.metadata["kernelspec"] = {
-        "name": "python3",
-        "display_name": "Python 3",
-        "language": "python",
-    }
-    nbformat.write(nb, lab.root / "failed-check.ipynb")
+    _scratch_notebook(lab.root / "failed-check.ipynb", FAILING_CELLS)
     shots: list[Path] = []
     try:
         _open(page, url, "failed-check.ipynb", stem, len(FAILING_CELLS))

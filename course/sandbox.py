@@ -169,6 +169,8 @@ def bwrap_argv(spec: dict, connection_file: str, environ) -> list[str]:
     kernel_dir = os.path.dirname(os.path.realpath(connection_file))
     work = os.path.join(kernel_dir, "work")
     argv = [spec["bwrap"], "--unshare-all", "--die-with-parent", "--clearenv"]
+    # the private /tmp first: binds below it (a checkout in /tmp, the kernel's folder) go on top
+    argv += ["--tmpfs", "/tmp"]
     for path in spec["read_only"]:
         if os.path.islink(path) and path.count("/") == 1:  # /bin -> usr/bin
             argv += ["--symlink", os.readlink(path), path]
@@ -176,7 +178,7 @@ def bwrap_argv(spec: dict, connection_file: str, environ) -> list[str]:
             argv += ["--ro-bind", path, path]
     for path in spec.get("hidden_files", ()):
         argv += ["--ro-bind", "/dev/null", path]
-    argv += ["--proc", "/proc", "--dev", "/dev", "--tmpfs", "/tmp"]
+    argv += ["--proc", "/proc", "--dev", "/dev"]
     argv += ["--bind", kernel_dir, kernel_dir, "--chdir", work]
     for key, value in kernel_env(environ, spec).items():
         argv += ["--setenv", key, value]

@@ -44,6 +44,10 @@ def test_the_command_line_isolates_and_binds_only_what_the_kernel_needs(tmp_path
     env = {argv[i + 1]: argv[i + 2] for i, a in enumerate(argv) if a == "--setenv"}
     assert SECRET not in env and env["PATH"] == "/usr/bin" and env["HOME"] == "/tmp"
     assert argv[argv.index("--chdir") + 1] == str(conn.parent.resolve() / "work")
+    # a checkout or a venv under /tmp stays visible: the private /tmp is mounted before the binds
+    first_bind = argv.index("--ro-bind")
+    assert argv.index("--tmpfs") < first_bind and argv[argv.index("--tmpfs") + 1] == "/tmp"
+    assert argv.count("--tmpfs") == 1
 
 
 def test_unavailable_says_how_to_fix_it(monkeypatch):

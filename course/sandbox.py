@@ -59,7 +59,7 @@ ENV_KEEP = (
 ENV_PREFIXES = ("DLKIT_", "NBGRADER_", "JPY_SESSION")
 #: inside the sandbox: a home, IPython's and matplotlib's state in the private /tmp
 ENV_SET = {
-    "HOME": "/tmp",
+    "HOME": "/tmp/home",  # empty: nothing of the grading machine's home
     "IPYTHONDIR": "/tmp/ipython",
     "MPLCONFIGDIR": "/tmp/matplotlib",
     "JUPYTER_RUNTIME_DIR": "/tmp/jupyter",
@@ -170,7 +170,7 @@ def bwrap_argv(spec: dict, connection_file: str, environ) -> list[str]:
     work = os.path.join(kernel_dir, "work")
     argv = [spec["bwrap"], "--unshare-all", "--die-with-parent", "--clearenv"]
     # the private /tmp first: binds below it (a checkout in /tmp, the kernel's folder) go on top
-    argv += ["--tmpfs", "/tmp"]
+    argv += ["--tmpfs", "/tmp", "--dir", ENV_SET["HOME"]]
     for path in spec["read_only"]:
         if os.path.islink(path) and path.count("/") == 1:  # /bin -> usr/bin
             argv += ["--symlink", os.readlink(path), path]

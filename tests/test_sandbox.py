@@ -42,7 +42,7 @@ def test_the_command_line_isolates_and_binds_only_what_the_kernel_needs(tmp_path
             b == str(ROOT / private) or b.startswith(f"{ROOT / private}/") for b in binds
         )
     env = {argv[i + 1]: argv[i + 2] for i, a in enumerate(argv) if a == "--setenv"}
-    assert SECRET not in env and env["PATH"] == "/usr/bin" and env["HOME"] == "/tmp"
+    assert SECRET not in env and env["PATH"] == "/usr/bin" and env["HOME"] == "/tmp/home"
     assert argv[argv.index("--chdir") + 1] == str(conn.parent.resolve() / "work")
     # a checkout or a venv under /tmp stays visible: the private /tmp is mounted before the binds
     first_bind = argv.index("--ro-bind")
@@ -122,7 +122,8 @@ def test_the_kernel_sees_only_its_own_processes_and_folders(kernel):
     root = _value(client, f"sorted(os.listdir({str(ROOT)!r}))")
     assert set(root) <= {"dlkit", "course", ".venv"}, root
     assert _value(client, f"sorted(os.listdir({str(ROOT / 'course')!r}))") == ["kernel_guard.py"]
-    assert _value(client, "os.path.expanduser('~')") == "/tmp"
+    assert _value(client, "os.path.expanduser('~')") == "/tmp/home"
+    assert _value(client, "os.listdir(os.path.expanduser('~'))") == []
     with tempfile.NamedTemporaryFile(dir="/tmp") as outside:  # the machine's /tmp
         assert _value(client, f"os.path.exists({outside.name!r})") is False
 

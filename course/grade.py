@@ -386,6 +386,8 @@ def feedback(workdir: Path = DEFAULT_WORKDIR, log=print) -> int:
     """Regenerate the feedback of every graded submission from the class gradebook."""
     from nbgrader.converters import GenerateFeedback
 
+    from .worker import add_notes
+
     _quiet()
     workdir = Path(workdir).resolve()
     cfg = nbg.load_config(workdir=workdir, release=workdir / "release")
@@ -396,6 +398,11 @@ def feedback(workdir: Path = DEFAULT_WORKDIR, log=print) -> int:
             done += bool(outcome["success"])
             if not outcome["success"]:
                 log(f"  feedback failed for {student} {assignment_id}")
+                continue
+            # the grader's notes on top, as autograde writes them
+            page = workdir / "feedback" / student / assignment_id / f"{assignment_id}.html"
+            if page.exists():
+                add_notes(page, result.get("notes", []))
     return done
 
 

@@ -201,7 +201,6 @@ def grade_one(
             result["timings"]["autograde"] = round(time.perf_counter() - phase, 2)
             if outcome["success"] or "DeadKernelError" in text:
                 break
-        text = f"{outcome.get('log', '')}\n{outcome.get('error', '')}"
         autograded = scratch / "autograded" / student / assignment_id / f"{assignment_id}.ipynb"
         guard = {}
         if (scratch / "guard.json").exists():
@@ -220,16 +219,22 @@ def grade_one(
             phase = time.perf_counter()
             fb = nbg.run(GenerateFeedback, cfg, assignment_id, student, force=True)
             result["timings"]["feedback"] = round(time.perf_counter() - phase, 2)
-            page = scratch / "feedback" / student / assignment_id / f"{assignment_id}.html"
-            if fb["success"] and page.exists():
-                page = with_notes(page.read_text(encoding="utf-8"), result["notes"])
-                (out / f"{assignment_id}.html").write_text(page, encoding="utf-8")
+            made = scratch / "feedback" / student / assignment_id / f"{assignment_id}.html"
+            if fb["success"] and made.exists():
+                add_notes(made, result["notes"])
+                shutil.copyfile(made, out / f"{assignment_id}.html")
             elif status == "graded":
                 status = "graded (feedback failed)"
         return _finish(result, out, status, start)
     finally:
         shutil.rmtree(scratch, ignore_errors=True)
         shutil.rmtree(kernel_dir, ignore_errors=True)
+
+
+def add_notes(path: Path, notes: list[str]) -> None:
+    """Put the grader's notes on top of the feedback page at ``path`` (see :func:`with_notes`)."""
+    if notes:
+        path.write_text(with_notes(path.read_text(encoding="utf-8"), notes), encoding="utf-8")
 
 
 def with_notes(page: str, notes: list[str]) -> str:

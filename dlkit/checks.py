@@ -115,7 +115,7 @@ def _student_origin(error: BaseException) -> list[str]:
         if not _is_library(os.path.abspath(f.filename), library)
     ]
     what = f"{type(cause).__name__}: {str(cause).splitlines()[0] if str(cause) else ''}"
-    if cause.args and "__dlkit_reference_was_called__" in str(cause):
+    if _TRAP_MESSAGE in str(cause):
         what = "this line hands the work to dlkit (see above)"
     if not frames:
         return [f"It started with {what}"]

@@ -258,3 +258,15 @@ def _screenshot(page_path) -> None:
         timeout=120,
         check=False,
     )
+
+
+def test_regenerated_feedback_keeps_the_graders_notes(graded):
+    """`python -m course feedback` (after manual grading) writes the same notes box on top."""
+    from course.grade import feedback
+
+    _, workdir = graded
+    path = workdir / "feedback" / "loops_forever" / FIRST.id / f"{FIRST.id}.html"
+    path.unlink()
+    assert feedback(workdir, log=lambda *_: None) > 0
+    page = path.read_text()
+    assert page.count("Notes from the grader") == 1 and "a cell hit the time limit" in page

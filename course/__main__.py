@@ -1,7 +1,7 @@
 """Command line of the course tools: ``python -m course <command>``.
 
 build, check, demo; the instructor's grading steps collect, autograde, feedback,
-export (or all at once: grade); grade-one, the per-student step used by the parallel
+export (or all at once: grade), then report (what the class got wrong); grade-one, the per-student step used by the parallel
 workers and by cluster job arrays.
 """
 
@@ -51,13 +51,16 @@ def main(argv=None) -> int:
     p_export = sub.add_parser(
         "export", help="WORKDIR/grades.csv, one row per student and assignment"
     )
+    p_report = sub.add_parser(
+        "report", help="WORKDIR/report/index.html: what the class got wrong, at a glance"
+    )
     p_one = sub.add_parser("grade-one", help="grade one notebook (the per-student step)")
     p_one.add_argument("assignment")
     p_one.add_argument("student")
     p_one.add_argument("notebook", type=Path, help="the student's notebook (may be missing)")
     p_one.add_argument("--out", type=Path, required=True, help="folder for result.json etc.")
     # options shared by the grading steps, declared once
-    for p in (p_grade, p_collect, p_auto, p_fb, p_export, p_one):
+    for p in (p_grade, p_collect, p_auto, p_fb, p_export, p_report, p_one):
         p.add_argument(
             "--workdir", type=Path, default=ROOT / "grading",
             help="the grading folder (collect puts release/ and template/gradebook.db there)",
@@ -165,6 +168,14 @@ def _run(args, start: float) -> int:
 
         print(format_table(export(args.workdir)))
         print(f"grades: {args.workdir / 'grades.csv'}")
+    elif args.command == "report":
+        from .report import NothingGraded, write
+
+        try:
+            write(args.workdir)
+        except NothingGraded as exc:
+            print(f"python -m course report: {exc}", file=sys.stderr)
+            return 1
     elif args.command == "grade-one":
         import json
 
@@ -202,6 +213,9 @@ def _run(args, start: float) -> int:
         print()
         print(format_table(rows))
         print("\ngrades: grading/grades.csv, feedback: grading/feedback/")
+        from .report import write
+
+        write(ROOT / "grading", log=lambda m: print(m.replace(str(ROOT) + "/", "")))
     print(f"done in {time.perf_counter() - start:.1f} s")
     return 0
 

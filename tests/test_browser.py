@@ -604,3 +604,56 @@ def test_a_failed_check_reads_compactly(lab, browser_page):
         assert len(lines) <= 10, lines
     except Exception as exc:
         raise _failure(exc, page, stem, shots, dialogs, lab) from exc
+
+
+def _example_report() -> str:
+    """A class report page from made-up results (render() is what `course report` writes)."""
+    from course.report import AssignmentReport, Message, TestCell, _histogram, render
+
+    tests = [
+        TestCell("sigmoid_values", "sigmoid", 2, passed=9, graded=12),
+        TestCell("sigmoid_stable", "sigmoid", 2, passed=3, graded=12),
+        TestCell("step_hidden", "step", 1, passed=12, graded=12),
+    ]
+    tests[1].messages["a"] = Message(
+        "AssertionError: sigmoid is numerically unstable",
+        "np.exp(-z) overflows for large negative z; use two branches. <script>alert(1)</script>",
+        ["ann", "bo", "cy", "dee", "eli", "fay", "gus", "hal", "ivy"],
+    )
+    tests[0].messages["b"] = Message("NotImplementedError", "", ["bo", "cy", "gus"])
+    tests[1].timeouts.append("hal")
+    r = AssignmentReport("01_perceptron", "The perceptron", 22, tests=tests)
+    r.scores = {
+        s: float(v)
+        for s, v in zip("abcdefghijkl", [22, 20, 19, 12, 8, 21, 22, 3, 15, 17, 18, 22], strict=True)
+    }
+    r.missing, r.errored, r.flagged = (
+        ["zed"],
+        {"kim": "error: the kernel died"},
+        {"hal": "a cell hit the time limit"},
+    )
+    return render([r], {r.id: _histogram(r)})
+
+
+def test_class_report_renders_offline(lab, browser_page, tmp_path):
+    """The instructor's class report: one self-contained page, figure shown, markup escaped."""
+    url, page, dialogs = browser_page()
+    stem = "class-report"
+    _fresh_artifacts(stem)
+    path = tmp_path / "index.html"
+    path.write_text(_example_report(), encoding="utf-8")
+    shots: list[Path] = []
+    requests: list[str] = []
+    page.on("request", lambda request: requests.append(request.url))
+    try:
+        page.goto(path.as_uri())
+        page.get_by_text("Where to spend the next lecture").wait_for(timeout=30_000)
+        width = page.locator("img").first.evaluate("img => img.naturalWidth")
+        assert width > 100, f"the histogram did not load (naturalWidth {width})"
+        assert page.locator("script").count() == 0
+        assert "<script>alert(1)</script>" in page.inner_text("body")
+        assert all(u.startswith(("file:", "data:")) for u in requests), requests
+        _shot(page, shots, f"{stem}-page.png")
+    except Exception as exc:
+        raise _failure(exc, page, stem, shots, dialogs, lab) from exc
+    assert not dialogs, dialogs

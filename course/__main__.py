@@ -16,20 +16,36 @@ from pathlib import Path
 from .config import ASSIGNMENTS, ROOT
 from .sandbox import SandboxUnavailable
 
-#: the example class graded by ``demo``: who solves what
-EXAMPLE_STUDENTS = {"ada_full_marks": "all", "ben_empty": "none", "cy_half_right": "half"}
+#: the example class graded by ``demo``: who solves what ("mistakes": every exercise solved,
+#: then every second one redefined by the first plausible wrong answer of its mutant
+#: catalogue, tests/mutants/, so the feedback and the class report show real checks failing)
+EXAMPLE_STUDENTS = {
+    "ada_full_marks": "all",
+    "ben_empty": "none",
+    "cy_half_right": "half",
+    "dee_mistakes": "mistakes",
+}
 
 
 def write_examples(dest: Path) -> Path:
-    """Example submissions made from the current release: full marks, empty, half right."""
+    """Example submissions made from the current release: full marks, empty, half right, and
+    half of the exercises with a common mistake."""
     from . import notebooks
     from .grade import solved_release
+    from .mutants import first_mistakes
 
     for student, which in EXAMPLE_STUDENTS.items():
         for a in ASSIGNMENTS:
             names = list(notebooks.exercises(notebooks.read(a.path("source"))))
-            solve = {"all": "all", "none": set(), "half": set(names[::2])}[which]
-            notebooks.write(solved_release(a.id, solve), dest / student / a.notebook)
+            solve = {"all": "all", "none": set(), "half": set(names[::2]), "mistakes": "all"}
+            nb = solved_release(a.id, solve[which])
+            if which == "mistakes":
+                mistakes = first_mistakes(a.id)
+                mistakes = {k: v for k, v in mistakes.items() if k in names[1::2]}
+                for cell in nb.cells:
+                    if notebooks.grade_id(cell) in mistakes:
+                        cell.source += "\n\n\n" + mistakes[notebooks.grade_id(cell)]
+            notebooks.write(nb, dest / student / a.notebook)
     return dest
 
 

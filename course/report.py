@@ -96,8 +96,12 @@ class AssignmentReport:
         return statistics.median(self.scores.values()) if self.scores else 0.0
 
     def weakest(self, n: int = 5) -> list[TestCell]:
+        """The test cells with the lowest pass rates, one per exercise."""
         graded = [t for t in self.tests if t.graded and t.pass_rate < 1.0]
-        return sorted(graded, key=lambda t: (t.pass_rate, -t.points))[:n]
+        picked: dict[str, TestCell] = {}
+        for t in sorted(graded, key=lambda t: (t.pass_rate, -t.points)):
+            picked.setdefault(t.exercise, t)
+        return list(picked.values())[:n]
 
 
 # --- reading what grading left -----------------------------------------------------------
@@ -207,6 +211,9 @@ def build(workdir: Path) -> list[AssignmentReport]:
             for exercise, c in _groups(rel["cells"])
         ]
         by_id = {t.grade_id: t for t in tests}
+        # what feedback redacts; from the source notebook where the course has it, else from
+        # each autograded notebook (the grader restored its test cells)
+        hidden = _hidden(a.path("source")) if a.path("source").exists() else None
         report = AssignmentReport(a.id, a.title, float(a.points), tests=tests)
         for student in expected:
             entry = next(
@@ -235,22 +242,28 @@ def build(workdir: Path) -> list[AssignmentReport]:
                     by_id[grade_id].graded += 1
                     by_id[grade_id].passed += got >= out_of > 0 or out_of == 0
             _read_failures(
-                workdir / "autograded" / student / a.id / a.notebook, student, by_id, cells
+                workdir / "autograded" / student / a.id / a.notebook, student, by_id, cells, hidden
             )
         reports.append(report)
     return reports
 
 
-def _read_failures(path: Path, student: str, by_id: dict, cells: dict) -> None:
+def _hidden(path: Path) -> set[str]:
+    from nbformat import from_dict
+
+    nb = _read_json(path)
+    try:
+        return hidden_test_lines(from_dict(nb)) if isinstance(nb, dict) else set()
+    except Exception:  # a malformed notebook still gets its scores counted
+        return set()
+
+
+def _read_failures(path: Path, student: str, by_id: dict, cells: dict, hidden) -> None:
+    if hidden is None:
+        hidden = _hidden(path)
     nb = _read_json(path)
     if not isinstance(nb, dict):
         return
-    try:
-        from nbformat import from_dict
-
-        hidden = hidden_test_lines(from_dict(nb))
-    except Exception:  # a malformed notebook still gets its scores counted
-        hidden = set()
     for _, cell in _groups(nb.get("cells", [])):
         test = by_id.get(cell["metadata"]["nbgrader"].get("grade_id"))
         if test is None:

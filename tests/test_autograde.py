@@ -122,6 +122,8 @@ def test_example_class(graded):
         assert full.status == "graded" and full.score == full.max_score == a.points
         assert empty.status == "graded" and empty.score == 0
         assert 0 < half.score < half.max_score
+        mistakes = rows[("dee_mistakes", a.id)]  # a catalogued mistake in every second exercise
+        assert mistakes.status == "graded" and 0 < mistakes.score < mistakes.max_score
 
 
 def test_hostile_batch_leaves_honest_students_alone(graded, clean):

@@ -208,6 +208,11 @@ def test_05_gauge_too_large_kills_every_hidden_unit():
     assert first_five.min() > 0.2 and first_five.max() < 2.2
     assert len(W1) + len(W2) == 570
     assert int(np.sum(W1 == 0) + np.sum(W2 == 0)) == 492
+    for ratios in (W1, W2):
+        moving = np.nonzero(ratios)[0]
+        assert moving.max() == 113  # never moves again from step 114 on
+        assert np.any((moving > 50) & (moving < 65)) and np.any((moving > 100) & (moving < 114))
+        assert not np.any((moving > 37) & (moving < 53))  # bursts, not a steady flow
     X, _, _ = _digits_for_the_race()
     _, cache = dlkit.layers.mlp_forward(X, params)
     assert not np.any(cache["Z"][0] > 0)  # all 32 hidden units are dead for every image

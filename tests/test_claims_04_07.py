@@ -149,6 +149,33 @@ def test_05_race_best_learning_rates_and_final_losses():
     assert best["adam"] / 1e-3 == pytest.approx(30)  # thirty times Adam's default
 
 
+def test_05_race_other_seeds_change_the_winner_not_the_last():
+    X, Y, _ = _digits_for_the_race()
+    for init_seed, shuffle_seed, winner, expected in [
+        (1, 2, "adam", {"adam": 0.027, "gd": 0.050}),
+        (2, 3, "rmsprop", {"rmsprop": 0.049, "gd": 0.092}),
+    ]:
+        params = dlkit.init.init_params([64, 32, 10], rng=init_seed)
+        final = {
+            rule: min(
+                dlkit.train.fit_mlp(
+                    params,
+                    X,
+                    Y,
+                    optim.step_rule(rule, lr=lr),
+                    epochs=10,
+                    batch_size=32,
+                    rng=shuffle_seed,
+                )[1][-1]
+                for lr in lrs
+            )
+            for rule, lrs in _RACE_GRID.items()
+        }
+        assert min(final, key=final.get) == winner
+        assert max(final, key=final.get) == "gd"
+        assert {k: final[k] for k in expected} == pytest.approx(expected, abs=5e-4)
+
+
 def test_05_race_the_first_epochs():
     best = {rule: _race_run(rule, _best_of_the_grid(rule)) for rule in _RACE_GRID}
     first = {rule: history[0] for rule, history in best.items()}

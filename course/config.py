@@ -53,7 +53,7 @@ ASSIGNMENTS: tuple[Assignment, ...] = (
     Assignment("02_forward_propagation", "Multilayer perceptrons: forward propagation", 90, 20),
     Assignment("03_losses", "Error, loss and cost functions", 75, 24),
     Assignment("04_backpropagation", "Backpropagation: the chain rule at work", 100, 30),
-    Assignment("05_optimizers", "Optimizers: gradient descent and its descendants", 90, 30),
+    Assignment("05_optimizers", "Optimizers: gradient descent and its descendants", 120, 38),
     Assignment(
         "06_improving_training", "Improving training: generalisation and regularisation", 90, 26
     ),

@@ -152,6 +152,9 @@ DOWNSTREAM = {
         "dense_backward": ["mlp_backward", "train_step"],
         "mlp_backward": ["train_step"],
     },
+    "05_optimizers": {
+        "iterate_minibatches": ["fit_mlp"],
+    },
 }
 
 

@@ -152,6 +152,9 @@ DOWNSTREAM = {
         "dense_backward": ["mlp_backward", "train_step"],
         "mlp_backward": ["train_step"],
     },
+    "06_improving_training": {
+        "l2_grad": ["add_l2_grads"],
+    },
 }
 
 

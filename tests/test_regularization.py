@@ -126,6 +126,20 @@ def test_add_l2_grads_by_hand_by_central_differences_and_without_touching_its_in
             )
 
 
+def test_add_l2_grads_is_pytorch_sgd_weight_decay_on_the_weights():
+    """torch.optim.SGD(weight_decay=lam) adds lam * W to the gradient before its step."""
+    torch = pytest.importorskip("torch")
+    rng = np.random.default_rng(9)
+    W, b = rng.normal(size=(4, 3)), rng.normal(size=3)
+    dW, db = rng.normal(size=(4, 3)), rng.normal(size=3)
+    [(dW_total, db_total)] = regularization.add_l2_grads([(dW, db)], [(W, b)], 0.2)
+    W_t = torch.tensor(W, requires_grad=True)
+    W_t.grad = torch.tensor(dW)
+    torch.optim.SGD([W_t], lr=0.1, weight_decay=0.2).step()
+    check_close(W - 0.1 * dW_total, W_t.detach().numpy(), "W after one SGD step", rtol=1e-12)
+    assert db_total is db
+
+
 def test_add_l2_grads_keeps_float32_and_validates():
     W = np.ones((2, 3), dtype=np.float32)
     [(dW, _)] = regularization.add_l2_grads(

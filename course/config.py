@@ -55,7 +55,7 @@ ASSIGNMENTS: tuple[Assignment, ...] = (
     Assignment("04_backpropagation", "Backpropagation: the chain rule at work", 100, 30),
     Assignment("05_optimizers", "Optimizers: gradient descent and its descendants", 120, 38),
     Assignment(
-        "06_improving_training", "Improving training: generalisation and regularisation", 90, 26
+        "06_improving_training", "Improving training: generalisation and regularisation", 110, 35
     ),
     Assignment("07_capstone", "Capstone: a digit classifier from scratch", 120, 28),
 )

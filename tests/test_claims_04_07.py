@@ -252,6 +252,108 @@ def test_05_gauge_the_race_best_gradient_descent_rate_runs_at_4e_2():
     assert (np.median(W1), np.median(W2)) == pytest.approx((3.7e-2, 3.8e-2), abs=5e-4)
 
 
+# --- 06_improving_training --------------------------------------------------------------
+
+
+def _notebook_cell_06(marker):
+    """The source of the one cell of notebook 06 that contains ``marker``."""
+    from course import notebooks
+    from course.config import get_assignment
+
+    nb = notebooks.read(get_assignment("06_improving_training").path("source"))
+    [source] = [c.source for c in nb.cells if marker in c.source]
+    return source
+
+
+def _run_cell_06(marker, **names):
+    """Run that cell, as the notebook does, in a namespace holding np, dlkit and ``names``."""
+    ns = {"np": np, "dlkit": dlkit, **names}
+    exec(compile(_notebook_cell_06(marker), f"<06: {marker}>", "exec"), ns)
+    return ns
+
+
+@pytest.fixture(scope="module")
+def scratch_06():
+    """The two runs of "Your dropout and your L2, in a network of your own", with dlkit's pieces
+    (which draw the same masks as a correct answer: the same rng.random calls)."""
+    X_all, y_all = dlkit.data.moons(800, noise=0.35, rng=7)
+    X_rest, _, y_rest, _ = dlkit.data.train_val_split(X_all, y_all, val_fraction=0.5, rng=1)
+    X_train, X_val, y_train, y_val = dlkit.data.train_val_split(
+        X_rest, y_rest, val_fraction=0.75, rng=2
+    )
+    ns = _run_cell_06(
+        "def train_from_scratch(", X_train=X_train, X_val=X_val, y_train=y_train, y_val=y_val
+    )
+    reg = dlkit.regularization
+    pieces = (reg.dropout_forward, reg.dropout_backward, reg.add_l2_grads)
+    return {
+        "none": {k: np.array(v) for k, v in ns["train_from_scratch"](0.0, 0.0, pieces).items()},
+        "both": {k: np.array(v) for k, v in ns["train_from_scratch"](0.3, 0.01, pieces).items()},
+    }
+
+
+def test_06_without_regularisation_the_gap_opens_past_one(scratch_06):
+    train, val = scratch_06["none"]["training"], scratch_06["none"]["validation"]
+    assert len(train) == len(val) == 300
+    assert train[-1] == pytest.approx(0.019, abs=5e-4)
+    assert int(np.argmin(val)) + 1 == 23 and val.min() == pytest.approx(0.379, abs=5e-4)
+    assert val[-1] == pytest.approx(1.025, abs=5e-4)
+    assert val[-1] - train[-1] > 1
+    assert np.all(np.diff(val[100:]) > -0.01)  # "climbs all the way": no real dip after step 100
+
+
+def test_06_dropout_and_l2_keep_a_narrow_steady_gap(scratch_06):
+    train, val = scratch_06["both"]["training"], scratch_06["both"]["validation"]
+    assert train[-1] == pytest.approx(0.199, abs=5e-4)
+    assert val[-1] == pytest.approx(0.349, abs=5e-4)
+    assert val[-1] - train[-1] == pytest.approx(0.150, abs=5e-4)
+    assert int(np.argmin(val)) + 1 == 124 and val.min() == pytest.approx(0.333, abs=5e-4)
+    # "level off after about 100 steps": small ranges from there on, training near 0.2
+    assert np.ptp(val[99:]) < 0.03 and np.ptp(train[99:]) < 0.03
+    assert abs(train[99:].mean() - 0.2) < 0.02
+    # "ends below the best the unregularised run reached at any step"
+    assert val[-1] < scratch_06["none"]["validation"].min()
+
+
+def test_06_batchnorm_challenge_check_reports_and_never_raises(capsys):
+    marker = "def batchnorm_gradcheck("
+
+    def stub(dout, cache):
+        raise NotImplementedError("optional challenge, not attempted yet")
+
+    _run_cell_06(marker, batchnorm_backward=stub)
+    assert "not written yet" in capsys.readouterr().out
+
+    ns = _run_cell_06(marker, batchnorm_backward=dlkit.regularization.batchnorm_backward)
+    assert "All three agree" in capsys.readouterr().out
+    assert all(err < 1e-9 for _, err in ns["report"])
+
+    def without(term):
+        """A backward pass that forgets the path through the mean or through the variance."""
+
+        def backward(dout, cache):
+            X_hat, n = cache["X_hat"], len(dout)
+            dX_hat = dout * cache["gamma"]
+            dX = n * dX_hat
+            if term != "mean":
+                dX = dX - dX_hat.sum(axis=0)
+            if term != "variance":
+                dX = dX - X_hat * (dX_hat * X_hat).sum(axis=0)
+            return cache["inv_std"] / n * dX, (dout * X_hat).sum(axis=0), dout.sum(axis=0)
+
+        return backward
+
+    for term in ("mean", "variance"):
+        ns = _run_cell_06(marker, batchnorm_backward=without(term))
+        out = capsys.readouterr().out
+        errors = dict(ns["report"])
+        assert 0.1 <= errors["dX"] <= 0.5 and "WRONG" in out and "a path is missing" in out
+        assert errors["dgamma"] < 1e-9 and errors["dbeta"] < 1e-9
+
+    ns = _run_cell_06(marker, batchnorm_backward=lambda dout, cache: dout)
+    assert "should return the three arrays" in capsys.readouterr().out
+
+
 # --- 07_capstone -------------------------------------------------------------------------
 
 

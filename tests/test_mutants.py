@@ -155,6 +155,9 @@ DOWNSTREAM = {
     "05_optimizers": {
         "iterate_minibatches": ["fit_mlp"],
     },
+    "06_improving_training": {
+        "l2_grad": ["add_l2_grads"],
+    },
 }
 
 

@@ -24,6 +24,8 @@ optim        update rules (GD, momentum, AdaGrad, RMSProp, Adam) as pure steps, 
              step(w, g, state) callables (step_rule) and as optimizer objects, the
              update-to-weight ratio, mini-batches, learning-rate schedules (PlateauSchedule)
 landscapes   2-D loss surfaces (ravine, Rosenbrock, saddle) and an optimizer's path on one
+recurrent    embeddings, the vanilla RNN (step, forward, backpropagation through time),
+             clipping by global norm, a memory task and a small RNN trained on it
 
 Above it:
 
@@ -68,6 +70,7 @@ __all__ = [
     "data",
     "optim",
     "landscapes",
+    "recurrent",
     "layers",
     "train",
     "callbacks",

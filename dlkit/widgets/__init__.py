@@ -18,6 +18,8 @@ module              explorer                                                    
 ``optimizer``       :func:`optimizer_playground`: paths over a 2-D landscape       05
 ``training``        :func:`training_explorer`: loss curves of a small network      05
 ``regularization``  :func:`regularization_explorer`: dropout, L2, network size     06
+``through_time``    :func:`gradient_through_time_explorer`: gradients through      10
+                    time, the scale of Wh, tanh', clipping
 ==================  ============================================================  ========
 """
 
@@ -45,6 +47,9 @@ _HOME = {
     "training_explorer": "training",
     "RegularizationExplorer": "regularization",
     "regularization_explorer": "regularization",
+    "GradientThroughTime": "through_time",
+    "gradient_through_time_explorer": "through_time",
+    "sequence_model_diagrams": "through_time",
 }
 
 __all__ = list(_HOME)

@@ -158,6 +158,9 @@ DOWNSTREAM = {
     "06_improving_training": {
         "l2_grad": ["add_l2_grads"],
     },
+    "10_recurrent": {
+        "rnn_step": ["rnn_forward"],
+    },
 }
 
 

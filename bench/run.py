@@ -81,6 +81,8 @@ def bench_sliders(moves: int = 30) -> None:
     _ = trainer.widget
     regulariser = widgets.regularization_explorer()
     _ = regulariser.widget
+    through_time = widgets.gradient_through_time_explorer()
+    _ = through_time.widget
     for label, move in (
         (
             "neuron explorer: move w1, redraw PNG",
@@ -125,6 +127,10 @@ def bench_sliders(moves: int = 30) -> None:
         (
             "regularisation explorer: dropout (300 epochs)",
             lambda i: setattr(regulariser.controls[0], "value", 0.05 * (i % 12)),
+        ),
+        (
+            "gradients through time explorer: scale of Wh 0.5-3",
+            lambda i: setattr(through_time.controls[1], "value", 0.5 + 2.5 * i / moves),
         ),
     ):
         samples = []

@@ -78,6 +78,7 @@ WIDGET_CELLS = [
     "dlkit.widgets.optimizer_playground()",
     "dlkit.widgets.training_explorer()",
     "dlkit.widgets.regularization_explorer()",
+    "dlkit.widgets.gradient_through_time_explorer()",
 ]
 # module -> (labels that identify the widget, labels of the sliders to move)
 NOTEBOOKS = {

@@ -138,13 +138,23 @@ def sequence_model_diagrams():
     def arrow(ax, a, b, label=None, color="k", rad=0.0, dy=0.12):
         ax.add_patch(
             FancyArrowPatch(
-                a, b, arrowstyle="-|>", mutation_scale=12, color=color,
+                a,
+                b,
+                arrowstyle="-|>",
+                mutation_scale=12,
+                color=color,
                 connectionstyle=f"arc3,rad={rad}",
             )
         )
         if label:
-            ax.text((a[0] + b[0]) / 2, (a[1] + b[1]) / 2 + dy, label, color="C3", ha="center",
-                    fontsize=8)
+            ax.text(
+                (a[0] + b[0]) / 2,
+                (a[1] + b[1]) / 2 + dy,
+                label,
+                color="C3",
+                ha="center",
+                fontsize=8,
+            )
 
     for row, (ax, title) in enumerate(zip(axes, titles, strict=True)):
         ax.set_xlim(-0.8, xs[-1] + 2.2)
@@ -171,9 +181,15 @@ def sequence_model_diagrams():
             arrow(ax, (xs[-1] + 0.37, 0), (out_x - 0.37, 0))
             arrow(ax, (xs[-1], 0.9), (out_x - 0.1, 0.27))
         else:
-            for k, x in enumerate(xs):
+            for x in xs:
                 arrow(ax, (x + 0.2, 0.27), (out_x - 0.2, 0.27), rad=-0.15, color="C2")
-            ax.text(out_x + 0.4, 0.45, "softmax weights:\none hop from every step", color="C3",
-                    fontsize=8, ha="right")
+            ax.text(
+                out_x + 0.4,
+                0.45,
+                "softmax weights:\none hop from every step",
+                color="C3",
+                fontsize=8,
+                ha="right",
+            )
     fig.tight_layout()
     return fig

@@ -166,7 +166,7 @@ def rnn_forward__h0_every_step(X, h0, Wx, Wh, b):
     N, T, _ = X.shape
     H = np.zeros((N, T, Wh.shape[0]))
     for t in range(T):
-        H[:, t] = rnn_step(X[:, t], h0, Wx, Wh, b)
+        H[:, t] = rnn_step(X[:, t], h0, Wx, Wh, b)  # noqa: F821 (the student's Exercise 3)
     return H, (X, h0, Wx, Wh, b, H)
 
 
@@ -176,7 +176,7 @@ def rnn_forward__includes_h0(X, h0, Wx, Wh, b):
     H = np.zeros((N, T + 1, Wh.shape[0]))
     H[:, 0] = h0
     for t in range(T):
-        H[:, t + 1] = rnn_step(X[:, t], H[:, t], Wx, Wh, b)
+        H[:, t + 1] = rnn_step(X[:, t], H[:, t], Wx, Wh, b)  # noqa: F821 (the student's Exercise 3)
     return H, (X, h0, Wx, Wh, b, H)
 
 
@@ -187,7 +187,7 @@ def rnn_forward__shifted(X, h0, Wx, Wh, b):
     h = h0
     for t in range(T):
         H[:, t] = h
-        h = rnn_step(X[:, t], h, Wx, Wh, b)
+        h = rnn_step(X[:, t], h, Wx, Wh, b)  # noqa: F821 (the student's Exercise 3)
     return H, (X, h0, Wx, Wh, b, H)
 
 
@@ -197,7 +197,7 @@ def rnn_forward__reversed_time(X, h0, Wx, Wh, b):
     H = np.zeros((N, T, Wh.shape[0]))
     h = h0
     for t in reversed(range(T)):
-        h = rnn_step(X[:, t], h, Wx, Wh, b)
+        h = rnn_step(X[:, t], h, Wx, Wh, b)  # noqa: F821 (the student's Exercise 3)
         H[:, t] = h
     return H, (X, h0, Wx, Wh, b, H)
 
@@ -208,7 +208,7 @@ def rnn_forward__cache_order(X, h0, Wx, Wh, b):
     H = np.zeros((N, T, Wh.shape[0]))
     h = h0
     for t in range(T):
-        h = rnn_step(X[:, t], h, Wx, Wh, b)
+        h = rnn_step(X[:, t], h, Wx, Wh, b)  # noqa: F821 (the student's Exercise 3)
         H[:, t] = h
     return H, (H, X, h0, Wx, Wh, b)
 
@@ -219,7 +219,7 @@ def rnn_forward__time_major(X, h0, Wx, Wh, b):
     H = np.zeros((T, N, Wh.shape[0]))
     h = h0
     for t in range(T):
-        h = rnn_step(X[:, t], h, Wx, Wh, b)
+        h = rnn_step(X[:, t], h, Wx, Wh, b)  # noqa: F821 (the student's Exercise 3)
         H[t] = h
     return H, (X, h0, Wx, Wh, b, H)
 

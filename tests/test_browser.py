@@ -84,6 +84,7 @@ WIDGET_CELLS = [
 NOTEBOOKS = {
     "01_perceptron": (("w1", "w2", "b"), ("w1", "w2", "b")),
     "05_optimizers": (("surface", "learning rate", "momentum β"), ("learning rate", "momentum β")),
+    "10_recurrent": (("steps T", "scale of Wh", "max_norm"), ("scale of Wh", "max_norm")),
 }
 VERSIONS = ("release", "solutions")
 # exercises not done yet raise this in the student version; nothing else may fail there

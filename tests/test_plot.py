@@ -100,3 +100,11 @@ def test_confusion_matrix_and_image_grid():
     with pytest.raises(ValueError, match="not square"):
         plot.plot_image_grid(np.ones((2, 10)))
     plt.close("all")
+
+
+def test_sequence_model_diagrams_draw_three_rows():
+    fig = plot.sequence_model_diagrams()
+    assert len(fig.axes) == 3
+    titles = [ax.get_title(loc="left") for ax in fig.axes]
+    assert "RNN" in titles[0] and "LSTM" in titles[1] and "attention" in titles[2]
+    plt.close(fig)

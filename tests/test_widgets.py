@@ -247,12 +247,3 @@ def test_gradient_through_time_follows_its_controls():
     assert "clipped" in g.axes[0].get_title()
     activation.value = "tanh"  # tanh' < 1 on top of the same Wh: the first steps get less
     assert raw.get_ydata()[0] < ys[0]
-
-
-def test_sequence_model_diagrams_draw_three_rows():
-    fig = widgets.sequence_model_diagrams()
-    assert len(fig.axes) == 3
-    assert "attention" in fig.axes[2].get_title(loc="left")
-    import matplotlib.pyplot as plt
-
-    plt.close(fig)

@@ -49,7 +49,6 @@ _HOME = {
     "regularization_explorer": "regularization",
     "GradientThroughTime": "through_time",
     "gradient_through_time_explorer": "through_time",
-    "sequence_model_diagrams": "through_time",
 }
 
 __all__ = list(_HOME)

@@ -57,7 +57,7 @@ ASSIGNMENTS: tuple[Assignment, ...] = (
     Assignment(
         "06_improving_training", "Improving training: generalisation and regularisation", 90, 26
     ),
-    Assignment("07_capstone", "Capstone: a digit classifier from scratch", 120, 28),
+    Assignment("07_capstone", "Capstone: a digit classifier from scratch", 180, 51),
 )
 
 

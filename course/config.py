@@ -58,6 +58,7 @@ ASSIGNMENTS: tuple[Assignment, ...] = (
         "06_improving_training", "Improving training: generalisation and regularisation", 110, 35
     ),
     Assignment("07_capstone", "Capstone: a digit classifier from scratch", 120, 28),
+    Assignment("08_heart_disease", "A real project: predicting heart disease", 120, 28),
 )
 
 

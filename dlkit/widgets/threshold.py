@@ -48,26 +48,45 @@ class ThresholdExplorer(_Interactive):
         }
 
     def _build(self) -> None:
-        # the artists are made once; draw() only updates their data (a full replot,
-        # constrained layout included, was about 4x slower per slider move)
+        # The artists are made once and draw() only updates their data; the static parts
+        # (axes, ticks, the ROC curve) are rendered once into a bitmap that every slider
+        # move pastes before drawing the few artists that change (see _render)
         ax = self.axes[0]
         ax.clear()
-        self._matrix = ax.imshow(np.zeros((2, 2)), cmap="Blues", vmin=0, vmax=1)
+        self._matrix = ax.imshow(np.zeros((2, 2)), cmap="Blues", vmin=0, vmax=1, animated=True)
         self._counts = [
-            [ax.text(j, i, "", ha="center", va="center", fontsize="large") for j in range(2)]
+            [
+                ax.text(j, i, "", ha="center", va="center", fontsize="large", animated=True)
+                for j in range(2)
+            ]
             for i in range(2)
         ]
         ax.set_xticks(range(2), self.labels)
         ax.set_yticks(range(2), self.labels)
         ax.set_xlabel("predicted class")
         ax.set_ylabel("true class")
-        ax.set_title("placeholder\nplaceholder", fontsize="medium")
+        # the title changes with the threshold: an animated text where a two-line title goes
+        title = ax.set_title(" \n ", fontsize="medium")
+        self._title = ax.text(
+            0.5, 1.0, "", transform=ax.transAxes, ha="center", va="baseline",
+            fontsize="medium", animated=True,
+        )  # fmt: skip
         ax = self.axes[1]
         ax.clear()
         plot.plot_roc_curve(self.fpr, self.tpr, ax=ax, label=f"ROC, AUC {self.auc:.3f}")
-        (self._point,) = ax.plot([0], [0], "o", ms=10, color=plot.CLASS_COLORS[0], zorder=5)
+        (self._point,) = ax.plot(
+            [0], [0], "o", ms=10, color=plot.CLASS_COLORS[0], zorder=5, animated=True
+        )
         ax.set_title("where this threshold sits on the ROC curve", fontsize="medium")
         self._freeze_layout()
+        canvas = self._canvas()
+        canvas.draw()
+        self._background = canvas.copy_from_bbox(self.fig.bbox)
+        # the title's own position, now that the layout is fixed
+        self._title.set_position(
+            self.axes[0].transAxes.inverted().transform(title.get_window_extent().p0)
+        )
+        self._title.set_va("bottom")
 
     def draw(self) -> dict:
         self._ensure_built()
@@ -79,13 +98,20 @@ class ThresholdExplorer(_Interactive):
             for j in range(2):
                 self._counts[i][j].set_text(str(cm[i, j]))
                 self._counts[i][j].set_color("white" if share[i, j] > 0.5 else "black")
-        self.axes[0].set_title(
+        self._title.set_text(
             f"threshold {self.threshold:.2f}: precision {st['precision']:.2f}, "
-            f"recall {st['recall']:.2f}\n{st['fn']} missed, {st['fp']} false alarms",
-            fontsize="medium",
+            f"recall {st['recall']:.2f}\n{st['fn']} missed, {st['fp']} false alarms"
         )
         self._point.set_data([st["fpr"]], [st["tpr"]])
         return st
+
+    def _render(self, canvas) -> None:
+        """Paste the static bitmap, then draw only what the threshold changes."""
+        canvas.restore_region(self._background)
+        left, right = self.axes
+        for artist in (self._matrix, *self._counts[0], *self._counts[1], self._title):
+            left.draw_artist(artist)
+        right.draw_artist(self._point)
 
     def _controls(self) -> list:
         slider = _slider("threshold", self.threshold, 0.0, 1.0, 0.01, self, "threshold")

@@ -8,7 +8,7 @@ BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed-stamp
 export OPENBLAS_NUM_THREADS ?= 1
 
-.PHONY: all setup build grade demo check test test-fast lint lab bench bench-grading compat clean
+.PHONY: all setup build grade demo report check test test-fast lint lab bench bench-grading compat clean
 
 all: demo
 
@@ -46,6 +46,10 @@ grade: $(STAMP)
 
 demo: $(STAMP)
 	$(BIN)/python -m course demo
+
+# after grading: grading/report/index.html, what the class got wrong (WORKDIR=... for another)
+report: $(STAMP)
+	$(BIN)/python -m course report $(if $(WORKDIR),--workdir $(WORKDIR))
 
 check: $(STAMP)
 	$(BIN)/python -m course check

@@ -123,6 +123,12 @@ def main() -> int:
             f"course grader, {args.workers} workers ({what}): {t_par:7.1f} s  "
             f"{args.n / t_par:5.2f} submissions/s"
         )
+        from course.report import write
+
+        start = time.perf_counter()
+        write(tmp / "ours", log=lambda *_: None)
+        t_report = time.perf_counter() - start
+        print(f"class report (python -m course report): {t_report:7.2f} s")
         print(f"load average {os.getloadavg()[0]:.1f} at the end (other processes share the cores)")
         from fixtures.submissions import FIRST
 
@@ -137,6 +143,7 @@ def main() -> int:
                 f"ROW\tautograde throughput: course grader, {args.workers} workers\t"
                 f"{args.n / t_par:.2f} submissions/s\t{how}, {t_par:.0f} s"
             )
+            print(f"ROW\tclass report (course report)\t{t_report:.2f} s\t{how}")
         if not args.skip_baseline:
             print(f"speed-up: {t_seq / t_par:.2f}x")
             if args.rows:

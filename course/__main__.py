@@ -1,7 +1,7 @@
 """Command line of the course tools: ``python -m course <command>``.
 
 build, check, demo; the instructor's grading steps collect, autograde, feedback,
-export (or all at once: grade); grade-one, the per-student step used by the parallel
+export (or all at once: grade), then report (what the class got wrong); grade-one, the per-student step used by the parallel
 workers and by cluster job arrays.
 """
 
@@ -16,20 +16,36 @@ from pathlib import Path
 from .config import ASSIGNMENTS, ROOT
 from .sandbox import SandboxUnavailable
 
-#: the example class graded by ``demo``: who solves what
-EXAMPLE_STUDENTS = {"ada_full_marks": "all", "ben_empty": "none", "cy_half_right": "half"}
+#: the example class graded by ``demo``: who solves what ("mistakes": every exercise solved,
+#: then every second one redefined by the first plausible wrong answer of its mutant
+#: catalogue, tests/mutants/, so the feedback and the class report show real checks failing)
+EXAMPLE_STUDENTS = {
+    "ada_full_marks": "all",
+    "ben_empty": "none",
+    "cy_half_right": "half",
+    "dee_mistakes": "mistakes",
+}
 
 
 def write_examples(dest: Path) -> Path:
-    """Example submissions made from the current release: full marks, empty, half right."""
+    """Example submissions made from the current release: full marks, empty, half right, and
+    half of the exercises with a common mistake."""
     from . import notebooks
     from .grade import solved_release
+    from .mutants import first_mistakes
 
     for student, which in EXAMPLE_STUDENTS.items():
         for a in ASSIGNMENTS:
             names = list(notebooks.exercises(notebooks.read(a.path("source"))))
-            solve = {"all": "all", "none": set(), "half": set(names[::2])}[which]
-            notebooks.write(solved_release(a.id, solve), dest / student / a.notebook)
+            solve = {"all": "all", "none": set(), "half": set(names[::2]), "mistakes": "all"}
+            nb = solved_release(a.id, solve[which])
+            if which == "mistakes":
+                mistakes = first_mistakes(a.id)
+                mistakes = {k: v for k, v in mistakes.items() if k in names[1::2]}
+                for cell in nb.cells:
+                    if notebooks.grade_id(cell) in mistakes:
+                        cell.source += "\n\n\n" + mistakes[notebooks.grade_id(cell)]
+            notebooks.write(nb, dest / student / a.notebook)
     return dest
 
 
@@ -51,13 +67,16 @@ def main(argv=None) -> int:
     p_export = sub.add_parser(
         "export", help="WORKDIR/grades.csv, one row per student and assignment"
     )
+    p_report = sub.add_parser(
+        "report", help="WORKDIR/report/index.html: what the class got wrong, at a glance"
+    )
     p_one = sub.add_parser("grade-one", help="grade one notebook (the per-student step)")
     p_one.add_argument("assignment")
     p_one.add_argument("student")
     p_one.add_argument("notebook", type=Path, help="the student's notebook (may be missing)")
     p_one.add_argument("--out", type=Path, required=True, help="folder for result.json etc.")
     # options shared by the grading steps, declared once
-    for p in (p_grade, p_collect, p_auto, p_fb, p_export, p_one):
+    for p in (p_grade, p_collect, p_auto, p_fb, p_export, p_report, p_one):
         p.add_argument(
             "--workdir", type=Path, default=ROOT / "grading",
             help="the grading folder (collect puts release/ and template/gradebook.db there)",
@@ -165,6 +184,14 @@ def _run(args, start: float) -> int:
 
         print(format_table(export(args.workdir)))
         print(f"grades: {args.workdir / 'grades.csv'}")
+    elif args.command == "report":
+        from .report import NothingGraded, write
+
+        try:
+            write(args.workdir)
+        except NothingGraded as exc:
+            print(f"python -m course report: {exc}", file=sys.stderr)
+            return 1
     elif args.command == "grade-one":
         import json
 
@@ -202,6 +229,9 @@ def _run(args, start: float) -> int:
         print()
         print(format_table(rows))
         print("\ngrades: grading/grades.csv, feedback: grading/feedback/")
+        from .report import write
+
+        write(ROOT / "grading", log=lambda m: print(m.replace(str(ROOT) + "/", "")))
     print(f"done in {time.perf_counter() - start:.1f} s")
     return 0
 

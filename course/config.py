@@ -53,11 +53,12 @@ ASSIGNMENTS: tuple[Assignment, ...] = (
     Assignment("02_forward_propagation", "Multilayer perceptrons: forward propagation", 90, 20),
     Assignment("03_losses", "Error, loss and cost functions", 75, 24),
     Assignment("04_backpropagation", "Backpropagation: the chain rule at work", 100, 30),
-    Assignment("05_optimizers", "Optimizers: gradient descent and its descendants", 90, 30),
+    Assignment("05_optimizers", "Optimizers: gradient descent and its descendants", 120, 38),
     Assignment(
-        "06_improving_training", "Improving training: generalisation and regularisation", 90, 26
+        "06_improving_training", "Improving training: generalisation and regularisation", 110, 35
     ),
     Assignment("07_capstone", "Capstone: a digit classifier from scratch", 180, 51),
+    Assignment("08_heart_disease", "A real project: predicting heart disease", 120, 28),
 )
 
 

@@ -20,15 +20,17 @@ perceptron   linear prediction, a single neuron and Rosenblatt's learning rule
 data         small data sets (logic gates, players, blobs, moons, circles, XOR, spirals,
              study hours), the 8x8 digits (shipped), MNIST (downloaded, IDX reader),
              train/validation split and standardisation
-optim        update rules (GD, momentum, AdaGrad, RMSProp, Adam) as pure steps and as
-             optimizer objects, mini-batches, learning-rate schedules (PlateauSchedule)
+optim        update rules (GD, momentum, AdaGrad, RMSProp, Adam) as pure steps, as
+             step(w, g, state) callables (step_rule) and as optimizer objects, the
+             update-to-weight ratio, mini-batches, learning-rate schedules (PlateauSchedule)
 landscapes   2-D loss surfaces (ravine, Rosenbrock, saddle) and an optimizer's path on one
 
 Above it:
 
 layers       layer objects (Dense, activations, Dropout, BatchNorm) and the functional
              passes (dense_forward/backward, mlp_forward/backward)
-train        the one training loop (train_loop), and a minimal fit(model, X, Y, lr=...)
+train        the one training loop (train_loop), a minimal fit(model, X, Y, lr=...), and
+             fit_mlp(params, X, Y, step), the functional loop of notebook 05
 callbacks    History, EarlyStopping, ReduceLROnPlateau, ModelCheckpoint, ProgressBar
 models       Sequential (compile/fit/evaluate/predict/save/load) and build_mlp
 

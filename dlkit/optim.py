@@ -50,6 +50,12 @@ PyTorch's RMSprop defaults to ``alpha=0.99`` and ``lr=0.01``; ours to 0.9 and 0.
 
 The 2-D loss surfaces that the optimizers are drawn on live in :mod:`dlkit.landscapes`.
 
+Update rules as callables: ``step_rule("adam", lr=0.01)`` wraps a pure step into CS231n's
+form ``step(w, g, state) -> (w_new, state)``, one state dict per parameter array, which is
+what :func:`dlkit.train.fit_mlp` (the reference of notebook 05's training loop) calls.
+``update_ratio(w, w_new)`` measures a step as ``||w_new - w|| / ||w||``, the learning-rate
+gauge of notebook 05 (about 1e-3 is healthy).
+
 Learning-rate schedules: ``step_decay`` (= ``torch.optim.lr_scheduler.StepLR``),
 ``exponential_decay`` (= ``ExponentialLR``) and ``PlateauSchedule`` (= PyTorch's ``ReduceLROnPlateau``,
 with ``threshold_mode="abs"``).
@@ -57,6 +63,7 @@ with ``threshold_mode="abs"``).
 
 from __future__ import annotations
 
+import inspect
 import math
 
 import numpy as np
@@ -77,6 +84,9 @@ __all__ = [
     "adagrad_step",
     "rmsprop_step",
     "adam_step",
+    "step_rule",
+    "STEP_RULES",
+    "update_ratio",
     "Optimizer",
     "GD",
     "SGD",
@@ -251,6 +261,148 @@ def adam_step(
         check_positive(eps, "eps", allow_zero=True),
     )
     return w, m, v
+
+
+# -- update rules as callables, and the size of a step ---------------------------------
+def _rule_gd(w, g, state, lr):
+    return gd_step(w, g, lr), {}
+
+
+def _rule_momentum(w, g, state, lr, beta=0.9):
+    v = state["v"] if "v" in state else np.zeros_like(w)
+    w, v = momentum_step(w, g, v, lr, beta)
+    return w, {"v": v}
+
+
+def _rule_adagrad(w, g, state, lr, eps=1e-8):
+    G = state["G"] if "G" in state else np.zeros_like(w)
+    w, G = adagrad_step(w, g, G, lr, eps)
+    return w, {"G": G}
+
+
+def _rule_rmsprop(w, g, state, lr, beta=0.9, eps=1e-8):
+    s = state["s"] if "s" in state else np.zeros_like(w)
+    w, s = rmsprop_step(w, g, s, lr, beta, eps)
+    return w, {"s": s}
+
+
+def _rule_adam(w, g, state, lr=1e-3, beta1=0.9, beta2=0.999, eps=1e-8):
+    t = state.get("t", 0) + 1
+    m = state["m"] if "m" in state else np.zeros_like(w)
+    v = state["v"] if "v" in state else np.zeros_like(w)
+    w, m, v = adam_step(w, g, m, v, t, lr, beta1, beta2, eps)
+    return w, {"m": m, "v": v, "t": t}
+
+
+STEP_RULES = {
+    "gd": _rule_gd,
+    "momentum": _rule_momentum,
+    "adagrad": _rule_adagrad,
+    "rmsprop": _rule_rmsprop,
+    "adam": _rule_adam,
+}
+
+
+def step_rule(name: str, **hyper):
+    """An update rule in CS231n's form: ``step(w, g, state) -> (w_new, new_state)``.
+
+    The returned callable advances ONE parameter array. ``state`` is that array's own
+    dict, ``{}`` before its first step; pass back the dict the previous call returned.
+    Nothing is modified in place: ``w_new`` and the new state are new objects.
+
+    Parameters
+    ----------
+    name : {"gd", "momentum", "adagrad", "rmsprop", "adam"}
+        The pure step behind the rule: :func:`gd_step`, :func:`momentum_step`
+        (exponential-average form, state ``{"v"}``), :func:`adagrad_step` (``{"G"}``),
+        :func:`rmsprop_step` (``{"s"}``) or :func:`adam_step` (``{"m", "v", "t"}``,
+        ``t`` counting this array's steps from 1).
+    **hyper
+        The step's hyperparameters: ``lr`` (required except for Adam, default 1e-3),
+        ``beta``, ``beta1``, ``beta2``, ``eps`` as the pure step names them.
+
+    Returns
+    -------
+    callable ``step(w, g, state) -> (w_new, new_state)``
+
+    Raises
+    ------
+    ValueError
+        For an unknown name, an unknown or missing hyperparameter, or a bad value.
+
+    Examples
+    --------
+    >>> step = step_rule("momentum", lr=0.1, beta=0.9)
+    >>> w, state = step(np.ones(2), np.ones(2), {})
+    >>> w, state = step(w, np.ones(2), state)
+    """
+    key = str(name).lower()
+    if key not in STEP_RULES:
+        raise ValueError(
+            f"unknown update rule {name!r}; choose one of {', '.join(map(repr, STEP_RULES))}."
+        )
+    rule = STEP_RULES[key]
+    names = list(inspect.signature(rule).parameters)[3:]
+    unknown = sorted(set(hyper) - set(names))
+    if unknown:
+        raise ValueError(
+            f"step_rule({key!r}) takes the hyperparameters {', '.join(names)}; got "
+            f"{', '.join(unknown)}. Check the spelling (beta1/beta2 are Adam's)."
+        )
+    if key != "adam" and "lr" not in hyper:
+        raise ValueError(f"step_rule({key!r}) needs a learning rate: pass lr=..., e.g. lr=0.1.")
+    # validate now, so a bad value fails here and not in the middle of training
+    rule(np.zeros(1), np.zeros(1), {}, **hyper)
+
+    def step(w, g, state):
+        if not isinstance(state, dict):
+            raise TypeError(
+                f"state must be the dict of this parameter array ({{}} before its first step); "
+                f"got {type(state).__name__}."
+            )
+        return rule(w, g, state, **hyper)
+
+    step.__name__ = step.__qualname__ = f"{key}_rule"
+    step.__doc__ = f"{key} update rule with {hyper}: step(w, g, state) -> (w_new, new_state)."
+    return step
+
+
+def update_ratio(w, w_new) -> float:
+    """The size of a step relative to the weights: ``||w_new - w|| / ||w||``.
+
+    Norms are Euclidean over all entries (Frobenius for a matrix). CS231n's rule of
+    thumb: about 1e-3 per step for a weight matrix is healthy; much lower means the
+    learning rate is too small, about 1e-1 or more too large.
+
+    Parameters
+    ----------
+    w : ndarray of any shape, the weights before the step (not all zero)
+    w_new : ndarray shaped like w, the weights after it
+
+    Returns
+    -------
+    float
+
+    Raises
+    ------
+    ValueError
+        When the shapes differ or ``w`` is all zeros (biases start at zero: measure
+        the weight matrices).
+    """
+    w = as_float_array(w, "w")
+    w_new = as_float_array(w_new, "w_new")
+    if w.shape != w_new.shape:
+        raise ValueError(
+            f"w_new must have the shape of w: expected {w.shape}, got {w_new.shape}. "
+            "Pass one parameter array before and after the same step."
+        )
+    scale = float(np.linalg.norm(w.ravel()))
+    if scale == 0.0:
+        raise ValueError(
+            "w is all zeros, so the ratio is undefined. Measure the weight matrices "
+            "(biases start at zero), or wait for a step that moves w away from zero."
+        )
+    return float(np.linalg.norm((w_new - w).ravel())) / scale
 
 
 # -- optimizer objects ----------------------------------------------------------------

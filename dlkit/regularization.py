@@ -7,9 +7,9 @@ call them.
 * **Inverted dropout** (:func:`dropout_forward`): at training time each unit is kept
   with probability ``1 - p_drop`` and the kept units are scaled by ``1 / (1 - p_drop)``,
   so the expected activation is unchanged and nothing needs rescaling at test time.
-* **L2 weight decay** (:func:`l2_penalty`, :func:`l2_grad`): the loss gains
-  ``0.5 * lam * sum(W**2)`` over every weight matrix (biases are not penalised), and
-  each weight gradient gains ``lam * W``.
+* **L2 weight decay** (:func:`l2_penalty`, :func:`l2_grad`, :func:`add_l2_grads`): the
+  loss gains ``0.5 * lam * sum(W**2)`` over every weight matrix (biases are not
+  penalised), and each weight gradient gains ``lam * W``.
 * **Batch normalisation** (:func:`batchnorm_forward`, :func:`batchnorm_backward`):
   standardise each feature with the batch's mean and variance, then scale by ``gamma``
   and shift by ``beta``.
@@ -28,6 +28,7 @@ __all__ = [
     "dropout_backward",
     "l2_penalty",
     "l2_grad",
+    "add_l2_grads",
     "batchnorm_forward",
     "batchnorm_backward",
 ]
@@ -161,6 +162,42 @@ def l2_grad(W, lam: float) -> np.ndarray:
     """
     W = as_float_array(W, "W")
     return check_positive(lam, "lam", allow_zero=True) * W
+
+
+def add_l2_grads(grads, params, lam: float) -> list[tuple[np.ndarray, np.ndarray]]:
+    """The gradients of ``loss + l2_penalty(params, lam)`` from those of the loss alone.
+
+    Parameters
+    ----------
+    grads : list of (dW, db), one pair per layer, e.g. from
+        :func:`dlkit.layers.mlp_backward`
+    params : list of (W, b), the same layers, as :func:`dlkit.init.init_params` returns
+    lam : float >= 0
+
+    Returns
+    -------
+    list of (dW + lam * W, db): new weight gradients (same dtype as ``dW``), the bias
+    gradients as they were (biases are not penalised). Neither input is modified.
+    """
+    lam = check_positive(lam, "lam", allow_zero=True)
+    grads, params = list(grads), list(params)
+    if len(grads) != len(params):
+        raise ValueError(
+            f"grads and params must have one pair per layer; got {len(grads)} gradient pairs "
+            f"and {len(params)} parameter pairs. Pass the params the gradients were computed for."
+        )
+    out = []
+    for layer, ((dW, db), (W, _)) in enumerate(zip(grads, params, strict=True), start=1):
+        dW = as_float_array(dW, f"dW of layer {layer}")
+        W = as_float_array(W, f"W of layer {layer}")
+        if dW.shape != W.shape:
+            raise ValueError(
+                f"dW of layer {layer} must have the shape of its W {W.shape}; got {dW.shape}. "
+                "Are grads and params in the same (layer) order?"
+            )
+        # a Python float times W keeps float32 weights in float32
+        out.append((dW + (lam * W).astype(dW.dtype, copy=False), db))
+    return out
 
 
 def batchnorm_forward(X, gamma, beta, eps: float = 1e-5):

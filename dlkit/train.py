@@ -9,6 +9,11 @@ Two ways in:
       history = model.fit(X, y, epochs=50, validation_split=0.2,
                           callbacks=[EarlyStopping(patience=5)])
 
+* Functional, on a list of ``(W, b)`` with an update rule ``step(w, g, state)``
+  (the training loop students write in notebook 05)::
+
+      params, losses = fit_mlp(params, X, one_hot(y, 10), optim.step_rule("adam", lr=0.01))
+
 * The minimal loop of notebooks 02-04, plain gradient descent::
 
       history = fit(model, X, one_hot(y, 2), lr=0.5, epochs=200, batch_size=32)
@@ -35,13 +40,13 @@ from __future__ import annotations
 
 import numpy as np
 
-from . import losses, optim
+from . import layers, losses, optim
 from ._validation import as_2d, check_choice, check_int, check_positive, check_rng
 from .callbacks import History
 from .callbacks import ProgressBar as _ProgressCallback
 from .layers import Activation
 
-__all__ = ["History", "train_step", "train_loop", "fit", "predict_classes"]
+__all__ = ["History", "train_step", "train_loop", "fit", "fit_mlp", "predict_classes"]
 
 
 def train_step(model, X, Y, lr: float, loss="categorical_cross_entropy") -> float:
@@ -292,3 +297,82 @@ def fit(
         rng=rng,
         train_scores="end",
     )
+
+
+def fit_mlp(params, X, Y, step, epochs: int = 10, batch_size: int = 32, rng=None, hidden="relu"):
+    """Train an MLP given as a list of ``(W, b)`` with an update rule; the reference of
+    notebook 05's ``fit_mlp``.
+
+    Every epoch draws one shuffled pass of mini-batches from
+    :func:`dlkit.optim.iterate_minibatches` (with ``rng``; the last batch may be smaller)
+    and, for every batch: a forward pass (:func:`dlkit.layers.mlp_forward`, ``hidden``
+    activations, softmax output), the mean categorical cross-entropy of the batch,
+    gradients from :func:`dlkit.layers.mlp_backward`, then one call
+    ``step(w, g, state) -> (w_new, state)`` for every parameter array (each W and each
+    b), each array with its own state dict, ``{}`` at first and kept across steps.
+
+    Parameters
+    ----------
+    params : list of (W, b), W of shape (n_in, n_out), b of shape (n_out,)
+    X : ndarray of shape (n_samples, n_features)
+    Y : ndarray of shape (n_samples, n_classes), one-hot targets
+    step : callable ``step(w, g, state) -> (w_new, new_state)``, such as
+        :func:`dlkit.optim.step_rule`'s
+    epochs : int >= 1
+    batch_size : int >= 1
+    rng : numpy.random.Generator, int or None (None: ``np.random.default_rng(0)``), the
+        one generator that shuffles every epoch
+    hidden : the hidden activation's name ("relu", "tanh", "sigmoid", ...)
+
+    Returns
+    -------
+    params : list of (W, b), new arrays (the caller's are not modified)
+    losses : list of float, one per epoch: the mean of that epoch's mini-batch losses,
+        each measured before its update
+
+    Raises
+    ------
+    ValueError, TypeError
+        For shapes that do not fit together, a step that is not callable, or bad
+        epochs, batch_size, rng or hidden.
+    """
+    X = as_2d(X, "X")
+    Y = as_2d(Y, "Y")
+    if Y.shape[0] != X.shape[0]:
+        raise ValueError(
+            f"X and Y must have the same number of samples; got X.shape={X.shape} and "
+            f"Y.shape={Y.shape}. One row of Y (one-hot) per row of X."
+        )
+    if not callable(step):
+        raise TypeError(
+            f"step must be a function step(w, g, state) -> (w_new, state); got "
+            f"{type(step).__name__}. Build one with dlkit.optim.step_rule('adam', lr=0.01)."
+        )
+    epochs = check_int(epochs, "epochs", minimum=1)
+    batch_size = check_int(batch_size, "batch_size", minimum=1)
+    rng = check_rng(rng)
+    params = [(np.array(W, dtype=float), np.array(b, dtype=float)) for W, b in params]
+    if not params or params[0][0].shape[0] != X.shape[1] or params[-1][0].shape[1] != Y.shape[1]:
+        sizes = [W.shape for W, _ in params]
+        raise ValueError(
+            f"params must map X's {X.shape[1]} features to Y's {Y.shape[1]} classes; got "
+            f"weight shapes {sizes}. Build them with dlkit.init.init_params([{X.shape[1]}, ..., "
+            f"{Y.shape[1]}])."
+        )
+    states = [({}, {}) for _ in params]
+    history = []
+    for _ in range(epochs):
+        batch_losses = []
+        for Xb, Yb in optim.iterate_minibatches(X, Y, batch_size, rng=rng):
+            P, cache = layers.mlp_forward(Xb, params, hidden=hidden, output="softmax")
+            batch_losses.append(losses.categorical_cross_entropy(Yb, P))
+            grads = layers.mlp_backward(Yb, cache, params, hidden=hidden)
+            new_params, new_states = [], []
+            for (W, b), (dW, db), (sW, sb) in zip(params, grads, states, strict=True):
+                W, sW = step(W, dW, sW)
+                b, sb = step(b, db, sb)
+                new_params.append((W, b))
+                new_states.append((sW, sb))
+            params, states = new_params, new_states
+        history.append(float(np.mean(batch_losses)))
+    return params, history

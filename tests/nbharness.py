@@ -20,13 +20,10 @@ Command line (prints a report, exits 1 when something is not caught)::
 from __future__ import annotations
 
 import contextlib
-import importlib.util
-import inspect
 import io
 import os
 import re
 import sys
-from dataclasses import dataclass
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -37,10 +34,10 @@ os.environ.setdefault("DLKIT_NO_WIDGETS", "1")
 from course import notebooks  # noqa: E402
 from course.config import get_assignment  # noqa: E402
 
-MUTANT_DIR = Path(__file__).resolve().parent / "mutants"
-# answers that hand an exercise to dlkit (a sibling, an object, a private helper): each must
-# fail a test cell of its exercise with check_not_delegating's message naming the function
-DELEGATION_DIR = MUTANT_DIR / "delegation"
+# the catalogues and their reader live in course/mutants.py (the demo uses them too);
+# DELEGATION_DIR holds answers that hand an exercise to dlkit (a sibling, an object, a private
+# helper): each must fail a test cell of its exercise with check_not_delegating's message
+from course.mutants import DELEGATION_DIR, MUTANT_DIR, Variant, load_variants  # noqa: E402, F401
 
 
 def _to_python(source: str) -> str:
@@ -128,49 +125,6 @@ def shift_seeds(source: str, offset: int) -> str:
     return re.sub(
         r"default_rng\((\d+)\)", lambda m: f"default_rng({int(m.group(1)) + offset})", source
     )
-
-
-@dataclass
-class Variant:
-    exercise: str
-    name: str
-    doc: str
-    source: str
-    correct: bool
-
-
-def load_variants(assignment_id: str, directory: Path = MUTANT_DIR) -> list[Variant]:
-    """The mutants (and correct alternatives) catalogued for an assignment in ``directory``
-    (``DELEGATION_DIR`` for the answers that hand the work to dlkit)."""
-    path = directory / f"{assignment_id}.py"
-    if not path.exists() and directory != MUTANT_DIR:
-        return []
-    spec = importlib.util.spec_from_file_location(
-        f"{directory.name}_{assignment_id}".replace("-", "_"), path
-    )
-    module = importlib.util.module_from_spec(spec)
-    sys.modules[spec.name] = module  # inspect.getsource(<class>) looks the module up there
-    spec.loader.exec_module(module)
-    variants = []
-    for name, func in vars(module).items():
-        if (
-            not (inspect.isfunction(func) or inspect.isclass(func))
-            or "__" not in name.strip("_")
-            or func.__module__ != module.__name__
-        ):
-            continue
-        exercise, variant = name.split("__", 1)
-        source = inspect.getsource(func)
-        # a function exercise or a class exercise (EarlyStopping in 06)
-        source = re.sub(
-            rf"^(def|class) {re.escape(name)}\b", rf"\1 {exercise}", source, count=1, flags=re.M
-        )
-        variants.append(
-            Variant(
-                exercise, variant, inspect.getdoc(func) or "", source, variant.startswith("ok_")
-            )
-        )
-    return variants
 
 
 def stub_source(assignment_id: str, exercise: str) -> str:

@@ -15,6 +15,7 @@ import os
 import re
 import shutil
 import subprocess
+import sys
 
 import pytest
 from fixtures.submissions import BROKEN, FIRST, exercise_points, hostile, write_hostile
@@ -24,6 +25,7 @@ from course.__main__ import EXAMPLE_STUDENTS, write_examples
 from course.check import _regions
 from course.config import ASSIGNMENTS, ROOT
 from course.grade import format_table, grade, solved_release
+from course.preprocessors import hidden_test_lines
 
 pytestmark = [pytest.mark.slow, pytest.mark.xdist_group("autograde")]
 CELL_TIMEOUT, BUDGET = 4, 20
@@ -47,6 +49,14 @@ def _first_answer(cell):
 OUTPUT_AND_TESTS = {
     "prints_megabytes": lambda c: (
         c.source + "\nprint('x' * 20_000_000)\nfor i in range(5000):\n    print(i)"
+        if _first_answer(c)
+        else None
+    ),
+    # an answer whose error message is markup, escape codes and megabytes: the feedback and
+    # the class report must show it escaped and cut short
+    "fakes_errors": lambda c: (
+        "def standardize(X):\n    raise AssertionError(\"<script>alert('x')</script>\\x1b[31m\" "
+        "+ 'A' * 2_000_000 + \"\\nHint: <img src=x onerror=alert(1)>\")"
         if _first_answer(c)
         else None
     ),
@@ -89,9 +99,10 @@ def clean(tmp_path_factory):
     """The example class alone, one worker: what the honest students must score."""
     subs = tmp_path_factory.mktemp("clean")
     write_examples(subs)
+    workdir = tmp_path_factory.mktemp("clean_grading")
     rows = grade(
         subs,
-        tmp_path_factory.mktemp("clean_grading"),
+        workdir,
         cell_timeout=CELL_TIMEOUT,
         budget=BUDGET,
         workers=1,
@@ -99,7 +110,7 @@ def clean(tmp_path_factory):
         assignments=[FIRST.id],
         log=lambda *_: None,
     )
-    return {r.student: r.score for r in rows}
+    return {r.student: r.score for r in rows}, workdir
 
 
 def test_example_class(graded):
@@ -111,11 +122,13 @@ def test_example_class(graded):
         assert full.status == "graded" and full.score == full.max_score == a.points
         assert empty.status == "graded" and empty.score == 0
         assert 0 < half.score < half.max_score
+        mistakes = rows[("dee_mistakes", a.id)]  # a catalogued mistake in every second exercise
+        assert mistakes.status == "graded" and 0 < mistakes.score < mistakes.max_score
 
 
 def test_hostile_batch_leaves_honest_students_alone(graded, clean):
     rows, _ = graded
-    assert {s: rows[(s, FIRST.id)].score for s in EXAMPLE_STUDENTS} == clean
+    assert {s: rows[(s, FIRST.id)].score for s in EXAMPLE_STUDENTS} == clean[0]
 
 
 @pytest.mark.parametrize("student", list(hostile()))
@@ -270,3 +283,89 @@ def test_regenerated_feedback_keeps_the_graders_notes(graded):
     assert feedback(workdir, log=lambda *_: None) > 0
     page = path.read_text()
     assert page.count("Notes from the grader") == 1 and "a cell hit the time limit" in page
+
+
+# --- the class report (python -m course report) ------------------------------------------
+
+
+@pytest.fixture(scope="module")
+def report(graded):
+    from course.report import build, write
+
+    _, workdir = graded
+    page = write(workdir, log=lambda *_: None)
+    return {r.id: r for r in build(workdir)}, page
+
+
+def test_report_counts_agree_with_the_grades(graded, report):
+    rows, workdir = graded
+    reports, page = report
+    assert {r for r in reports} == {a.id for a in ASSIGNMENTS}
+    first = reports[FIRST.id]
+    graded_rows = [
+        r for r in rows.values() if r.assignment == FIRST.id and r.status.startswith("graded")
+    ]
+    assert sorted(first.scores) == sorted(r.student for r in graded_rows)
+    assert first.mean == pytest.approx(sum(r.score for r in graded_rows) / len(graded_rows))
+    assert "kills_kernel" in first.errored and "kills_kernel" in reports[ASSIGNMENTS[1].id].missing
+    assert "loops_forever" in first.flagged and "time limit" in first.flagged["loops_forever"]
+    # every test cell of the release, once; ada passes them all, ben none
+    release_tests = [
+        notebooks.grade_id(c)
+        for c in notebooks.read(FIRST.path("release")).cells
+        if notebooks.nbgrader_meta(c).get("grade")
+        and not notebooks.nbgrader_meta(c).get("solution")
+    ]
+    assert [t.grade_id for t in first.tests] == release_tests
+    for t in first.tests:
+        assert t.graded == len(graded_rows) and 0 < t.passed < t.graded, t
+    with open(page.parent / "tests.csv") as f:
+        table = list(csv.DictReader(f))
+    assert len(table) == sum(len(r.tests) for r in reports.values())
+    assert all(0 <= float(row["pass_rate"]) <= 1 for row in table)
+    assert {p.name for p in page.parent.glob("*.png")} == {f"{a.id}.png" for a in ASSIGNMENTS}
+
+
+def test_report_names_the_failure_and_who_got_it(report):
+    reports, _ = report
+    first = reports[FIRST.id]
+    messages = [m for t in first.tests for m in t.messages.values()]
+    stub = [m for m in messages if m.title.startswith("NotImplementedError")]
+    assert stub and all("ben_empty" in m.students for m in stub)
+    # a check's first line and its hint, for the catalogued wrong answers
+    assert any(m.hint and "wrong_answers" in m.students for m in messages)
+    timed_out = [t for t in first.tests if "loops_forever" in t.timeouts]
+    assert timed_out, "the answer that loops forever shows up as a time limit"
+
+
+def test_report_page_is_safe_and_small(report):
+    _, page = report
+    text = page.read_text()
+    assert "<script" not in text.lower() and "<img src=x" not in text
+    assert "&lt;script&gt;alert" in text and "\x1b" not in text
+    assert page.stat().st_size < 1_000_000
+    assert "http://" not in text and "https://" not in text, "the page must work offline"
+    for a in ASSIGNMENTS:  # no hidden-test code, as in feedback
+        hidden = hidden_test_lines(notebooks.read(a.path("source")))
+        assert not [line for line in hidden if html.escape(line) in text or line in text], a.id
+    assert "Where to spend the next lecture" in text
+
+
+def test_report_on_a_partial_batch(clean):
+    from course.report import build
+
+    _, workdir = clean
+    reports = build(workdir)
+    assert [r.id for r in reports] == [FIRST.id]
+    assert sorted(reports[0].scores) == sorted(EXAMPLE_STUDENTS)
+
+
+def test_report_command_says_when_nothing_was_graded(tmp_path):
+    result = subprocess.run(
+        [sys.executable, "-m", "course", "report", "--workdir", str(tmp_path)],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+    )
+    assert result.returncode == 1
+    assert "nothing graded" in result.stderr and "autograde" in result.stderr

@@ -28,6 +28,7 @@ def test_results_hold_a_measured_figure_for_every_benchmark_row():
         "epoch time, dlkit / PyTorch CPU",
         "autograde throughput: plain nbgrader (sequential)",
         "autograde throughput: course grader, 2 workers",
+        "class report (course report)",
         *(f"solution {a.id}" for a in ASSIGNMENTS),
     ]
     missing = [w for w in wanted if w not in rows]

@@ -78,6 +78,8 @@ WIDGET_CELLS = [
     "dlkit.widgets.optimizer_playground()",
     "dlkit.widgets.training_explorer()",
     "dlkit.widgets.regularization_explorer()",
+    "import numpy as np\ny_h = np.tile([0, 1], 30)\np_h = np.linspace(0.05, 0.95, 60) ** (1 - 0.5 * y_h)\n"
+    "dlkit.widgets.threshold_explorer(y_h, p_h)",
 ]
 # module -> (labels that identify the widget, labels of the sliders to move)
 NOTEBOOKS = {
@@ -510,8 +512,9 @@ def test_every_widget_renders_and_responds(lab, browser_page):
         for i in range(len(WIDGET_CELLS)):
             assert images.nth(i).get_attribute("src"), f"widget {i} shows no image"
         # neuron, perceptron, mlp, losses, gradients, optimizers (lr, beta, steps),
-        # training explorer (lr, beta, epochs), regularisation explorer (dropout, epochs)
-        assert page.locator(".widget-slider").count() >= 3 + 1 + 2 + 2 + 2 + 3 + 3 + 2
+        # training explorer (lr, beta, epochs), regularisation explorer (dropout, epochs),
+        # threshold explorer (threshold)
+        assert page.locator(".widget-slider").count() >= 3 + 1 + 2 + 2 + 2 + 3 + 3 + 2 + 1
         boxes = page.evaluate(_FIND_WIDGETS, ["w1", "w2", "b"])
         assert boxes, "no neuron explorer with sliders w1, w2, b"
         box = page.locator(".widget-vbox").nth(boxes[0])
@@ -521,6 +524,11 @@ def test_every_widget_renders_and_responds(lab, browser_page):
         assert boxes, "no regularisation explorer with sliders dropout p, L2 λ, hidden units"
         box = page.locator(".widget-vbox").nth(boxes[0])
         _move_sliders(page, box, ["dropout p"], shots, f"{stem}-regularisation")
+        # notebook 08's decision threshold: a new confusion matrix and ROC point
+        boxes = page.evaluate(_FIND_WIDGETS, ["threshold"])
+        assert boxes, "no threshold explorer with a slider threshold"
+        box = page.locator(".widget-vbox").nth(boxes[0])
+        _move_sliders(page, box, ["threshold"], shots, f"{stem}-threshold")
     except Exception as exc:
         raise _failure(exc, page, stem, shots, dialogs, lab) from exc
 
@@ -604,3 +612,56 @@ def test_a_failed_check_reads_compactly(lab, browser_page):
         assert len(lines) <= 10, lines
     except Exception as exc:
         raise _failure(exc, page, stem, shots, dialogs, lab) from exc
+
+
+def _example_report() -> str:
+    """A class report page from made-up results (render() is what `course report` writes)."""
+    from course.report import AssignmentReport, Message, TestCell, _histogram, render
+
+    tests = [
+        TestCell("sigmoid_values", "sigmoid", 2, passed=9, graded=12),
+        TestCell("sigmoid_stable", "sigmoid", 2, passed=3, graded=12),
+        TestCell("step_hidden", "step", 1, passed=12, graded=12),
+    ]
+    tests[1].messages["a"] = Message(
+        "AssertionError: sigmoid is numerically unstable",
+        "np.exp(-z) overflows for large negative z; use two branches. <script>alert(1)</script>",
+        ["ann", "bo", "cy", "dee", "eli", "fay", "gus", "hal", "ivy"],
+    )
+    tests[0].messages["b"] = Message("NotImplementedError", "", ["bo", "cy", "gus"])
+    tests[1].timeouts.append("hal")
+    r = AssignmentReport("01_perceptron", "The perceptron", 22, tests=tests)
+    r.scores = {
+        s: float(v)
+        for s, v in zip("abcdefghijkl", [22, 20, 19, 12, 8, 21, 22, 3, 15, 17, 18, 22], strict=True)
+    }
+    r.missing, r.errored, r.flagged = (
+        ["zed"],
+        {"kim": "error: the kernel died"},
+        {"hal": "a cell hit the time limit"},
+    )
+    return render([r], {r.id: _histogram(r)})
+
+
+def test_class_report_renders_offline(lab, browser_page, tmp_path):
+    """The instructor's class report: one self-contained page, figure shown, markup escaped."""
+    url, page, dialogs = browser_page()
+    stem = "class-report"
+    _fresh_artifacts(stem)
+    path = tmp_path / "index.html"
+    path.write_text(_example_report(), encoding="utf-8")
+    shots: list[Path] = []
+    requests: list[str] = []
+    page.on("request", lambda request: requests.append(request.url))
+    try:
+        page.goto(path.as_uri())
+        page.get_by_text("Where to spend the next lecture").wait_for(timeout=30_000)
+        width = page.locator("img").first.evaluate("img => img.naturalWidth")
+        assert width > 100, f"the histogram did not load (naturalWidth {width})"
+        assert page.locator("script").count() == 0
+        assert "<script>alert(1)</script>" in page.inner_text("body")
+        assert all(u.startswith(("file:", "data:")) for u in requests), requests
+        _shot(page, shots, f"{stem}-page.png")
+    except Exception as exc:
+        raise _failure(exc, page, stem, shots, dialogs, lab) from exc
+    assert not dialogs, dialogs

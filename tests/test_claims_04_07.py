@@ -5,6 +5,8 @@ markdown states (issue 20: the prose must not drift from the figures again). Fas
 notebook is executed.
 """
 
+import functools
+
 import numpy as np
 import pytest
 
@@ -105,6 +107,251 @@ def test_05_full_batch_and_mini_batches_agree_per_iteration():
     assert loss["1"][0] == pytest.approx(0.301, abs=5e-4)  # after 200 iterations
     assert loss["32"][27] == pytest.approx(0.25, abs=0.01)  # after 196 iterations
     assert loss["32"][28] == pytest.approx(0.25, abs=0.01)  # after 203 iterations
+
+
+# 05, section 8: the race of the four optimizers on the digits (fit_mlp, each rule on a tiny grid)
+_RACE_GRID = {
+    "gd": [0.3, 1.0, 3.0],
+    "momentum": [0.3, 1.0, 3.0],
+    "rmsprop": [0.003, 0.01, 0.03],
+    "adam": [0.01, 0.03, 0.1],
+}
+
+
+@functools.lru_cache(maxsize=1)
+def _digits_for_the_race():
+    X, y = dlkit.data.digits()
+    return X / 16.0, dlkit.losses.one_hot(y, 10), dlkit.init.init_params([64, 32, 10], rng=0)
+
+
+@functools.cache
+def _race_run(rule, lr, epochs=10):
+    X, Y, params = _digits_for_the_race()
+    _, history = dlkit.train.fit_mlp(
+        params, X, Y, optim.step_rule(rule, lr=lr), epochs=epochs, batch_size=32, rng=1
+    )
+    return np.array(history)
+
+
+def _best_of_the_grid(rule):
+    return min(_RACE_GRID[rule], key=lambda lr: _race_run(rule, lr)[-1])
+
+
+def test_05_race_best_learning_rates_and_final_losses():
+    best = {rule: _best_of_the_grid(rule) for rule in _RACE_GRID}
+    assert best == {"gd": 1.0, "momentum": 1.0, "rmsprop": 0.01, "adam": 0.03}
+    final = {rule: _race_run(rule, lr)[-1] for rule, lr in best.items()}
+    assert final == pytest.approx(
+        {"momentum": 0.037, "adam": 0.041, "rmsprop": 0.043, "gd": 0.044}, abs=5e-4
+    )
+    assert max(final.values()) - min(final.values()) < 0.01  # no clear winner after 10 epochs
+    assert max(best.values()) / min(best.values()) == pytest.approx(100)  # a factor of 100
+    assert best["adam"] / 1e-3 == pytest.approx(30)  # thirty times Adam's default
+
+
+def test_05_race_other_seeds_change_the_winner_not_the_last():
+    X, Y, _ = _digits_for_the_race()
+    for init_seed, shuffle_seed, winner, expected in [
+        (1, 2, "adam", {"adam": 0.027, "gd": 0.050}),
+        (2, 3, "rmsprop", {"rmsprop": 0.049, "gd": 0.092}),
+    ]:
+        params = dlkit.init.init_params([64, 32, 10], rng=init_seed)
+        final = {
+            rule: min(
+                dlkit.train.fit_mlp(
+                    params,
+                    X,
+                    Y,
+                    optim.step_rule(rule, lr=lr),
+                    epochs=10,
+                    batch_size=32,
+                    rng=shuffle_seed,
+                )[1][-1]
+                for lr in lrs
+            )
+            for rule, lrs in _RACE_GRID.items()
+        }
+        assert min(final, key=final.get) == winner
+        assert max(final, key=final.get) == "gd"
+        assert {k: final[k] for k in expected} == pytest.approx(expected, abs=5e-4)
+
+
+def test_05_race_the_first_epochs():
+    best = {rule: _race_run(rule, _best_of_the_grid(rule)) for rule in _RACE_GRID}
+    first = {rule: history[0] for rule, history in best.items()}
+    second = {rule: history[1] for rule, history in best.items()}
+    assert first == pytest.approx(
+        {"adam": 0.63, "momentum": 0.84, "rmsprop": 0.85, "gd": 1.13}, abs=5e-3
+    )
+    assert second == pytest.approx(
+        {"adam": 0.19, "momentum": 0.24, "rmsprop": 0.25, "gd": 0.48}, abs=5e-3
+    )
+    # gradient descent has the highest loss of the four in every epoch
+    for epoch in range(10):
+        assert best["gd"][epoch] == max(history[epoch] for history in best.values())
+    # Adam's loss goes up in the last epoch
+    assert best["adam"][8] == pytest.approx(0.032, abs=5e-4)
+    assert best["adam"][9] == pytest.approx(0.041, abs=5e-4)
+
+
+def test_05_race_too_large_learning_rates_fail_differently():
+    assert _race_run("gd", 3.0)[-1] == pytest.approx(np.log(10), abs=0.03)  # stuck near ln 10
+    assert np.all(_race_run("gd", 3.0)[1:] > 2.3)
+    assert _race_run("momentum", 3.0)[-1] == pytest.approx(0.16, abs=5e-3)
+    assert _race_run("adam", 0.1)[-1] == pytest.approx(0.23, abs=5e-3)
+
+
+# 05, section 9: the update-to-weight ratio of gradient descent at three learning rates
+@functools.cache
+def _gauge(lr):
+    X, Y, params0 = _digits_for_the_race()
+    ratios = {(64, 32): [], (32, 10): []}
+    gd = optim.step_rule("gd", lr=lr)
+
+    def measured(w, g, state):
+        w_new, state = gd(w, g, state)
+        if w.ndim == 2:
+            ratios[w.shape].append(optim.update_ratio(w, w_new))
+        return w_new, state
+
+    params, history = dlkit.train.fit_mlp(params0, X, Y, measured, epochs=5, batch_size=32, rng=1)
+    return np.array(ratios[(64, 32)]), np.array(ratios[(32, 10)]), np.array(history), params
+
+
+def test_05_gauge_too_small_and_healthy():
+    W1, W2, history, _ = _gauge(0.001)
+    assert (np.median(W1), np.median(W2)) == pytest.approx((9.4e-5, 8.4e-5), rel=0.01)
+    assert history[[0, -1]] == pytest.approx([2.305, 2.227], abs=5e-4)
+    W1, W2, history, _ = _gauge(0.1)
+    assert (np.median(W1), np.median(W2)) == pytest.approx((5.9e-3, 8.0e-3), rel=0.01)
+    assert 5e-3 < W1[0] < 2e-2 and 5e-3 < W2[0] < 2e-2  # starting near 1e-2
+    assert np.median(W1[-57:]) < np.median(W1[:57])  # and drifting down
+    assert history[-1] == pytest.approx(0.277, abs=5e-4)
+
+
+def test_05_gauge_too_large_kills_every_hidden_unit():
+    W1, W2, history, params = _gauge(3.0)
+    first_five = np.concatenate([W1[:5], W2[:5]])
+    assert first_five.min() > 0.2 and first_five.max() < 2.2
+    assert len(W1) + len(W2) == 570
+    assert int(np.sum(W1 == 0) + np.sum(W2 == 0)) == 492
+    for ratios in (W1, W2):
+        moving = np.nonzero(ratios)[0]
+        assert moving.max() == 113  # never moves again from step 114 on
+        assert np.any((moving > 50) & (moving < 65)) and np.any((moving > 100) & (moving < 114))
+        assert not np.any((moving > 37) & (moving < 53))  # bursts, not a steady flow
+    X, _, _ = _digits_for_the_race()
+    _, cache = dlkit.layers.mlp_forward(X, params)
+    assert not np.any(cache["Z"][0] > 0)  # all 32 hidden units are dead for every image
+    assert cache["Z"][0].shape[1] == 32
+    assert history[-1] == pytest.approx(2.325, abs=5e-4)
+
+
+def test_05_gauge_the_race_best_gradient_descent_rate_runs_at_4e_2():
+    W1, W2, _, _ = _gauge(1.0)
+    assert (np.median(W1), np.median(W2)) == pytest.approx((3.7e-2, 3.8e-2), abs=5e-4)
+
+
+# --- 06_improving_training --------------------------------------------------------------
+
+
+def _notebook_cell_06(marker):
+    """The source of the one cell of notebook 06 that contains ``marker``."""
+    from course import notebooks
+    from course.config import get_assignment
+
+    nb = notebooks.read(get_assignment("06_improving_training").path("source"))
+    [source] = [c.source for c in nb.cells if marker in c.source]
+    return source
+
+
+def _run_cell_06(marker, **names):
+    """Run that cell, as the notebook does, in a namespace holding np, dlkit and ``names``."""
+    ns = {"np": np, "dlkit": dlkit, **names}
+    exec(compile(_notebook_cell_06(marker), f"<06: {marker}>", "exec"), ns)
+    return ns
+
+
+@pytest.fixture(scope="module")
+def scratch_06():
+    """The two runs of "Your dropout and your L2, in a network of your own", with dlkit's pieces
+    (which draw the same masks as a correct answer: the same rng.random calls)."""
+    X_all, y_all = dlkit.data.moons(800, noise=0.35, rng=7)
+    X_rest, _, y_rest, _ = dlkit.data.train_val_split(X_all, y_all, val_fraction=0.5, rng=1)
+    X_train, X_val, y_train, y_val = dlkit.data.train_val_split(
+        X_rest, y_rest, val_fraction=0.75, rng=2
+    )
+    ns = _run_cell_06(
+        "def train_from_scratch(", X_train=X_train, X_val=X_val, y_train=y_train, y_val=y_val
+    )
+    reg = dlkit.regularization
+    pieces = (reg.dropout_forward, reg.dropout_backward, reg.add_l2_grads)
+    return {
+        "none": {k: np.array(v) for k, v in ns["train_from_scratch"](0.0, 0.0, pieces).items()},
+        "both": {k: np.array(v) for k, v in ns["train_from_scratch"](0.3, 0.01, pieces).items()},
+    }
+
+
+def test_06_without_regularisation_the_gap_opens_past_one(scratch_06):
+    train, val = scratch_06["none"]["training"], scratch_06["none"]["validation"]
+    assert len(train) == len(val) == 300
+    assert train[-1] == pytest.approx(0.019, abs=5e-4)
+    assert int(np.argmin(val)) + 1 == 23 and val.min() == pytest.approx(0.379, abs=5e-4)
+    assert val[-1] == pytest.approx(1.025, abs=5e-4)
+    assert val[-1] - train[-1] > 1
+    assert np.all(np.diff(val[100:]) > -0.01)  # "climbs all the way": no real dip after step 100
+
+
+def test_06_dropout_and_l2_keep_a_narrow_steady_gap(scratch_06):
+    train, val = scratch_06["both"]["training"], scratch_06["both"]["validation"]
+    assert train[-1] == pytest.approx(0.199, abs=5e-4)
+    assert val[-1] == pytest.approx(0.349, abs=5e-4)
+    assert val[-1] - train[-1] == pytest.approx(0.150, abs=5e-4)
+    assert int(np.argmin(val)) + 1 == 124 and val.min() == pytest.approx(0.333, abs=5e-4)
+    # "level off after about 100 steps": small ranges from there on, training near 0.2
+    assert np.ptp(val[99:]) < 0.03 and np.ptp(train[99:]) < 0.03
+    assert abs(train[99:].mean() - 0.2) < 0.02
+    # "ends below the best the unregularised run reached at any step"
+    assert val[-1] < scratch_06["none"]["validation"].min()
+
+
+def test_06_batchnorm_challenge_check_reports_and_never_raises(capsys):
+    marker = "def batchnorm_gradcheck("
+
+    def stub(dout, cache):
+        raise NotImplementedError("optional challenge, not attempted yet")
+
+    _run_cell_06(marker, batchnorm_backward=stub)
+    assert "not written yet" in capsys.readouterr().out
+
+    ns = _run_cell_06(marker, batchnorm_backward=dlkit.regularization.batchnorm_backward)
+    assert "All three agree" in capsys.readouterr().out
+    assert all(err < 1e-9 for _, err in ns["report"])
+
+    def without(term):
+        """A backward pass that forgets the path through the mean or through the variance."""
+
+        def backward(dout, cache):
+            X_hat, n = cache["X_hat"], len(dout)
+            dX_hat = dout * cache["gamma"]
+            dX = n * dX_hat
+            if term != "mean":
+                dX = dX - dX_hat.sum(axis=0)
+            if term != "variance":
+                dX = dX - X_hat * (dX_hat * X_hat).sum(axis=0)
+            return cache["inv_std"] / n * dX, (dout * X_hat).sum(axis=0), dout.sum(axis=0)
+
+        return backward
+
+    for term in ("mean", "variance"):
+        ns = _run_cell_06(marker, batchnorm_backward=without(term))
+        out = capsys.readouterr().out
+        errors = dict(ns["report"])
+        assert 0.1 <= errors["dX"] <= 0.5 and "WRONG" in out and "a path is missing" in out
+        assert errors["dgamma"] < 1e-9 and errors["dbeta"] < 1e-9
+
+    ns = _run_cell_06(marker, batchnorm_backward=lambda dout, cache: dout)
+    assert "should return the three arrays" in capsys.readouterr().out
 
 
 # --- 07_capstone -------------------------------------------------------------------------

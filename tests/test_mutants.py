@@ -152,6 +152,12 @@ DOWNSTREAM = {
         "dense_backward": ["mlp_backward", "train_step"],
         "mlp_backward": ["train_step"],
     },
+    "05_optimizers": {
+        "iterate_minibatches": ["fit_mlp"],
+    },
+    "06_improving_training": {
+        "l2_grad": ["add_l2_grads"],
+    },
     # 07's pieces: the tests of fit_mlp and network_grad_check swap in stand-ins for the passes
     "07_capstone": {
         "mlp_forward": ["fit_mlp", "network_grad_check"],

@@ -314,3 +314,83 @@ def test_pytorch_schedulers_agree():
     ours = optim.PlateauSchedule(0.1, factor=0.5, patience=2, min_delta=0.01, cooldown=1)
     mine = [0.1] + [ours.update(m) for m in metrics[:-1]]
     check_close(mine, plateau, "ReduceLROnPlateau", rtol=1e-12)
+
+
+# -- update rules as callables, and the update-to-weight ratio ------------------------------
+
+
+@pytest.mark.parametrize(
+    "name, hyper, pure, state_names",
+    [
+        ("gd", {"lr": 0.1}, optim.gd_step, []),
+        ("momentum", {"lr": 0.1, "beta": 0.8}, optim.momentum_step, ["v"]),
+        ("adagrad", {"lr": 0.1, "eps": 1e-6}, optim.adagrad_step, ["G"]),
+        ("rmsprop", {"lr": 0.01, "beta": 0.7}, optim.rmsprop_step, ["s"]),
+        ("adam", {"lr": 0.01, "beta1": 0.8, "beta2": 0.9}, optim.adam_step, ["m", "v"]),
+    ],
+)
+def test_step_rule_follows_the_pure_step_and_keeps_its_state(name, hyper, pure, state_names):
+    step = optim.step_rule(name, **hyper)
+    w, state = W0.copy(), {}
+    for g, expected in zip(GRADS, _run_pure(pure, state_names, **hyper), strict=True):
+        w_before = w.copy()
+        state_before = {k: np.copy(v) for k, v in state.items()}
+        w_new, state_new = step(w, g, state)
+        check_close(w, w_before, f"{name}: the caller's w is untouched")
+        for key, value in state_before.items():
+            check_close(state[key], value, f"{name}: the caller's state {key!r} is untouched")
+        assert state_new is not state
+        w, state = w_new, state_new
+        check_close(w, expected, f"{name} rule against {pure.__name__}")
+    assert set(state) == set(state_names) | ({"t"} if name == "adam" else set())
+    if name == "adam":
+        assert state["t"] == len(GRADS)
+
+
+def test_step_rule_adam_defaults_and_object_agree():
+    step, opt = optim.step_rule("adam"), optim.Adam(lr=1e-3)
+    w, state, w_obj = W0.copy(), {}, W0.copy()
+    for g in GRADS:
+        w, state = step(w, g, state)
+        w_obj = opt.update(w_obj, g)
+    check_close(w, w_obj, "step_rule('adam') against Adam.update")
+    assert optim.step_rule("GD", lr=0.5).__name__ == "gd_rule"
+
+
+def test_step_rule_validates_when_it_is_built():
+    with pytest.raises(ValueError, match="unknown update rule 'nesterov'"):
+        optim.step_rule("nesterov", lr=0.1)
+    with pytest.raises(ValueError, match="takes the hyperparameters lr, beta, eps; got beta1"):
+        optim.step_rule("rmsprop", lr=0.1, beta1=0.9)
+    with pytest.raises(ValueError, match="needs a learning rate"):
+        optim.step_rule("momentum", beta=0.9)
+    with pytest.raises(ValueError, match="lr"):
+        optim.step_rule("gd", lr=-0.1)
+    with pytest.raises(ValueError, match="beta"):
+        optim.step_rule("momentum", lr=0.1, beta=1.5)
+    with pytest.raises(TypeError, match="state must be the dict of this parameter array"):
+        optim.step_rule("gd", lr=0.1)(W0, GRADS[0], None)
+
+
+def test_update_ratio_by_hand_and_on_any_shape():
+    assert optim.update_ratio(np.array([3.0, -4.0]), np.array([3.03, -4.04])) == pytest.approx(0.01)
+    w = RNG.normal(size=(2, 3, 4))
+    w_new = w + 1e-3 * RNG.normal(size=w.shape)
+    expected = np.sqrt(np.sum((w_new - w) ** 2) / np.sum(w**2))
+    got = optim.update_ratio(w, w_new)
+    assert isinstance(got, float) and got == pytest.approx(expected, rel=1e-12)
+    # gradient descent moves w by lr * ||g||
+    assert optim.update_ratio(W0, optim.gd_step(W0, GRADS[0], 0.01)) == pytest.approx(
+        0.01 * np.linalg.norm(GRADS[0]) / np.linalg.norm(W0)
+    )
+
+
+def test_update_ratio_validates():
+    with pytest.raises(
+        ValueError, match=r"w_new must have the shape of w: expected \(3, 4\), got \(4, 3\)"
+    ):
+        optim.update_ratio(W0, W0.T)
+    with pytest.raises(ValueError, match="w is all zeros"):
+        optim.update_ratio(np.zeros(3), np.ones(3))
+    with pytest.raises(TypeError, match="w must contain real numbers"):
+        optim.update_ratio(np.array(["a"]), np.array(["b"]))

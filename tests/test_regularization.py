@@ -81,6 +81,79 @@ def test_l2_grad_is_the_derivative_of_the_penalty():
     assert regularization.l2_grad(W.astype(np.float32), 0.3).dtype == np.float32
 
 
+def test_add_l2_grads_by_hand_by_central_differences_and_without_touching_its_inputs():
+    params = [
+        (np.array([[1.0, -2.0]]), np.array([5.0, 5.0])),
+        (np.array([[3.0], [0.0]]), np.array([9.0])),
+    ]
+    grads = [
+        (np.array([[0.5, -0.5]]), np.array([0.1, 0.2])),
+        (np.array([[1.0], [2.0]]), np.array([0.3])),
+    ]
+    saved = [[a.copy() for a in pair] for pair in params + grads]
+    out = regularization.add_l2_grads(grads, params, 0.1)
+    check_close(out[0][0], [[0.6, -0.7]], "dW1")
+    check_close(out[1][0], [[1.3], [2.0]], "dW2")
+    assert out[0][1] is grads[0][1] and out[1][1] is grads[1][1]  # biases: not penalised
+    for pair, copies in zip(params + grads, saved, strict=True):
+        for array, copy in zip(pair, copies, strict=True):
+            np.testing.assert_array_equal(array, copy)
+
+    # the gradient of loss + l2_penalty, over every parameter of a small network
+    from dlkit import losses
+
+    rng = np.random.default_rng(5)
+    params = init.init_params([3, 4, 2], rng=1)
+    params = [(W, rng.normal(size=b.shape)) for W, b in params]
+    X, Y = rng.normal(size=(6, 3)), losses.one_hot(rng.integers(0, 2, size=6), 2)
+    _, cache = layers.mlp_forward(X, params, hidden="tanh")
+    total = regularization.add_l2_grads(
+        layers.mlp_backward(Y, cache, params, hidden="tanh"), params, 0.3
+    )
+
+    def loss(_):
+        P, _ = layers.mlp_forward(X, params, hidden="tanh")
+        return losses.categorical_cross_entropy(Y, P) + regularization.l2_penalty(params, 0.3)
+
+    for (W, b), (dW, db) in zip(params, total, strict=True):
+        for p, g in ((W, dW), (b, db)):
+            check_close(
+                g,
+                gradcheck.numerical_gradient(loss, p),
+                "vs central differences",
+                rtol=1e-5,
+                atol=1e-8,
+            )
+
+
+def test_add_l2_grads_is_pytorch_sgd_weight_decay_on_the_weights():
+    """torch.optim.SGD(weight_decay=lam) adds lam * W to the gradient before its step."""
+    torch = pytest.importorskip("torch")
+    rng = np.random.default_rng(9)
+    W, b = rng.normal(size=(4, 3)), rng.normal(size=3)
+    dW, db = rng.normal(size=(4, 3)), rng.normal(size=3)
+    [(dW_total, db_total)] = regularization.add_l2_grads([(dW, db)], [(W, b)], 0.2)
+    W_t = torch.tensor(W, requires_grad=True)
+    W_t.grad = torch.tensor(dW)
+    torch.optim.SGD([W_t], lr=0.1, weight_decay=0.2).step()
+    check_close(W - 0.1 * dW_total, W_t.detach().numpy(), "W after one SGD step", rtol=1e-12)
+    assert db_total is db
+
+
+def test_add_l2_grads_keeps_float32_and_validates():
+    W = np.ones((2, 3), dtype=np.float32)
+    [(dW, _)] = regularization.add_l2_grads(
+        [(np.zeros_like(W), np.zeros(3))], [(W, np.zeros(3))], 0.5
+    )
+    assert dW.dtype == np.float32 and np.all(dW == 0.5)
+    with pytest.raises(ValueError, match="one pair per layer"):
+        regularization.add_l2_grads([(W, W[0])], [(W, W[0])] * 2, 0.1)
+    with pytest.raises(ValueError, match="dW of layer 1 must have the shape of its W"):
+        regularization.add_l2_grads([(W.T, W[0])], [(W, W[0])], 0.1)
+    with pytest.raises(ValueError, match="lam"):
+        regularization.add_l2_grads([(W, W[0])], [(W, W[0])], -1.0)
+
+
 def test_dense_l2_adds_decay_to_the_gradient_and_penalty_to_the_loss():
     from dlkit import losses
 

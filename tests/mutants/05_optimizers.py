@@ -535,3 +535,504 @@ def step_decay__ok_loop(lr0, epoch, drop=0.5, every=10):
     for _ in range(epoch // every):
         lr *= drop
     return lr
+
+
+# ------------------------------------------------------------------------------ fit_mlp
+# The bodies use the notebook's iterate_minibatches (the tests put dlkit's reference in its place).
+
+
+def fit_mlp__never_shuffles(params, X, Y, step, epochs=10, batch_size=32, rng=None, hidden="relu"):
+    """Asks iterate_minibatches for the original order (shuffle=False) every epoch."""
+    states = [({}, {}) for _ in params]
+    losses = []
+    for _ in range(epochs):
+        batch_losses = []
+        for Xb, Yb in iterate_minibatches(X, Y, batch_size, shuffle=False):  # noqa: F821 (the notebook's Exercise 2)
+            P, cache = dlkit.layers.mlp_forward(Xb, params, hidden=hidden)
+            batch_losses.append(-np.sum(Yb * np.log(np.clip(P, 1e-12, 1.0))) / len(Xb))
+            grads = dlkit.layers.mlp_backward(Yb, cache, params, hidden=hidden)
+            new, new_states = [], []
+            for (W, b), (dW, db), (sW, sb) in zip(params, grads, states):
+                W, sW = step(W, dW, sW)
+                b, sb = step(b, db, sb)
+                new.append((W, b))
+                new_states.append((sW, sb))
+            params, states = new, new_states
+        losses.append(float(np.mean(batch_losses)))
+    return params, losses
+
+
+def fit_mlp__ignores_rng(params, X, Y, step, epochs=10, batch_size=32, rng=None, hidden="relu"):
+    """Does not pass rng on: every epoch shuffles with a fresh default generator (the same order each time)."""
+    states = [({}, {}) for _ in params]
+    losses = []
+    for _ in range(epochs):
+        batch_losses = []
+        for Xb, Yb in iterate_minibatches(X, Y, batch_size):  # noqa: F821 (the notebook's Exercise 2)
+            P, cache = dlkit.layers.mlp_forward(Xb, params, hidden=hidden)
+            batch_losses.append(-np.sum(Yb * np.log(np.clip(P, 1e-12, 1.0))) / len(Xb))
+            grads = dlkit.layers.mlp_backward(Yb, cache, params, hidden=hidden)
+            new, new_states = [], []
+            for (W, b), (dW, db), (sW, sb) in zip(params, grads, states):
+                W, sW = step(W, dW, sW)
+                b, sb = step(b, db, sb)
+                new.append((W, b))
+                new_states.append((sW, sb))
+            params, states = new, new_states
+        losses.append(float(np.mean(batch_losses)))
+    return params, losses
+
+
+def fit_mlp__new_generator_each_epoch(
+    params, X, Y, step, epochs=10, batch_size=32, rng=None, hidden="relu"
+):
+    """Creates np.random.default_rng(0) inside the epoch loop, ignoring the rng it was given."""
+    states = [({}, {}) for _ in params]
+    losses = []
+    for _ in range(epochs):
+        gen = np.random.default_rng(0)
+        batch_losses = []
+        for Xb, Yb in iterate_minibatches(X, Y, batch_size, rng=gen):  # noqa: F821 (the notebook's Exercise 2)
+            P, cache = dlkit.layers.mlp_forward(Xb, params, hidden=hidden)
+            batch_losses.append(-np.sum(Yb * np.log(np.clip(P, 1e-12, 1.0))) / len(Xb))
+            grads = dlkit.layers.mlp_backward(Yb, cache, params, hidden=hidden)
+            new, new_states = [], []
+            for (W, b), (dW, db), (sW, sb) in zip(params, grads, states):
+                W, sW = step(W, dW, sW)
+                b, sb = step(b, db, sb)
+                new.append((W, b))
+                new_states.append((sW, sb))
+            params, states = new, new_states
+        losses.append(float(np.mean(batch_losses)))
+    return params, losses
+
+
+def fit_mlp__shared_state(params, X, Y, step, epochs=10, batch_size=32, rng=None, hidden="relu"):
+    """Keeps one state dict for all parameter arrays."""
+    rng = np.random.default_rng(0) if rng is None else rng
+    state = {}
+    losses = []
+    for _ in range(epochs):
+        batch_losses = []
+        for Xb, Yb in iterate_minibatches(X, Y, batch_size, rng=rng):  # noqa: F821 (the notebook's Exercise 2)
+            P, cache = dlkit.layers.mlp_forward(Xb, params, hidden=hidden)
+            batch_losses.append(-np.sum(Yb * np.log(np.clip(P, 1e-12, 1.0))) / len(Xb))
+            grads = dlkit.layers.mlp_backward(Yb, cache, params, hidden=hidden)
+            new = []
+            for (W, b), (dW, db) in zip(params, grads):
+                W, state = step(W, dW, state)
+                b, state = step(b, db, state)
+                new.append((W, b))
+            params = new
+        losses.append(float(np.mean(batch_losses)))
+    return params, losses
+
+
+def fit_mlp__state_reset_each_step(
+    params, X, Y, step, epochs=10, batch_size=32, rng=None, hidden="relu"
+):
+    """Passes a fresh {} at every call: momentum and Adam forget everything."""
+    rng = np.random.default_rng(0) if rng is None else rng
+    losses = []
+    for _ in range(epochs):
+        batch_losses = []
+        for Xb, Yb in iterate_minibatches(X, Y, batch_size, rng=rng):  # noqa: F821 (the notebook's Exercise 2)
+            P, cache = dlkit.layers.mlp_forward(Xb, params, hidden=hidden)
+            batch_losses.append(-np.sum(Yb * np.log(np.clip(P, 1e-12, 1.0))) / len(Xb))
+            grads = dlkit.layers.mlp_backward(Yb, cache, params, hidden=hidden)
+            params = [
+                (step(W, dW, {})[0], step(b, db, {})[0]) for (W, b), (dW, db) in zip(params, grads)
+            ]
+        losses.append(float(np.mean(batch_losses)))
+    return params, losses
+
+
+def fit_mlp__state_reset_each_epoch(
+    params, X, Y, step, epochs=10, batch_size=32, rng=None, hidden="relu"
+):
+    """Creates the state dicts inside the epoch loop."""
+    rng = np.random.default_rng(0) if rng is None else rng
+    losses = []
+    for _ in range(epochs):
+        states = [({}, {}) for _ in params]
+        batch_losses = []
+        for Xb, Yb in iterate_minibatches(X, Y, batch_size, rng=rng):  # noqa: F821 (the notebook's Exercise 2)
+            P, cache = dlkit.layers.mlp_forward(Xb, params, hidden=hidden)
+            batch_losses.append(-np.sum(Yb * np.log(np.clip(P, 1e-12, 1.0))) / len(Xb))
+            grads = dlkit.layers.mlp_backward(Yb, cache, params, hidden=hidden)
+            new, new_states = [], []
+            for (W, b), (dW, db), (sW, sb) in zip(params, grads, states):
+                W, sW = step(W, dW, sW)
+                b, sb = step(b, db, sb)
+                new.append((W, b))
+                new_states.append((sW, sb))
+            params, states = new, new_states
+        losses.append(float(np.mean(batch_losses)))
+    return params, losses
+
+
+def fit_mlp__ignores_returned_state(
+    params, X, Y, step, epochs=10, batch_size=32, rng=None, hidden="relu"
+):
+    """Keeps passing the original dicts and throws away the state the rule returns."""
+    rng = np.random.default_rng(0) if rng is None else rng
+    states = [({}, {}) for _ in params]
+    losses = []
+    for _ in range(epochs):
+        batch_losses = []
+        for Xb, Yb in iterate_minibatches(X, Y, batch_size, rng=rng):  # noqa: F821 (the notebook's Exercise 2)
+            P, cache = dlkit.layers.mlp_forward(Xb, params, hidden=hidden)
+            batch_losses.append(-np.sum(Yb * np.log(np.clip(P, 1e-12, 1.0))) / len(Xb))
+            grads = dlkit.layers.mlp_backward(Yb, cache, params, hidden=hidden)
+            params = [
+                (step(W, dW, sW)[0], step(b, db, sb)[0])
+                for (W, b), (dW, db), (sW, sb) in zip(params, grads, states)
+            ]
+        losses.append(float(np.mean(batch_losses)))
+    return params, losses
+
+
+def fit_mlp__skips_bias(params, X, Y, step, epochs=10, batch_size=32, rng=None, hidden="relu"):
+    """Updates the weight matrices only; the biases never move."""
+    rng = np.random.default_rng(0) if rng is None else rng
+    states = [{} for _ in params]
+    losses = []
+    for _ in range(epochs):
+        batch_losses = []
+        for Xb, Yb in iterate_minibatches(X, Y, batch_size, rng=rng):  # noqa: F821 (the notebook's Exercise 2)
+            P, cache = dlkit.layers.mlp_forward(Xb, params, hidden=hidden)
+            batch_losses.append(-np.sum(Yb * np.log(np.clip(P, 1e-12, 1.0))) / len(Xb))
+            grads = dlkit.layers.mlp_backward(Yb, cache, params, hidden=hidden)
+            new = []
+            for k, ((W, b), (dW, db)) in enumerate(zip(params, grads)):
+                W, states[k] = step(W, dW, states[k])
+                new.append((W, b))
+            params = new
+        losses.append(float(np.mean(batch_losses)))
+    return params, losses
+
+
+def fit_mlp__sums_losses(params, X, Y, step, epochs=10, batch_size=32, rng=None, hidden="relu"):
+    """Reports the sum of the mini-batch losses of an epoch instead of their mean."""
+    rng = np.random.default_rng(0) if rng is None else rng
+    states = [({}, {}) for _ in params]
+    losses = []
+    for _ in range(epochs):
+        total = 0.0
+        for Xb, Yb in iterate_minibatches(X, Y, batch_size, rng=rng):  # noqa: F821 (the notebook's Exercise 2)
+            P, cache = dlkit.layers.mlp_forward(Xb, params, hidden=hidden)
+            total += -np.sum(Yb * np.log(np.clip(P, 1e-12, 1.0))) / len(Xb)
+            grads = dlkit.layers.mlp_backward(Yb, cache, params, hidden=hidden)
+            new, new_states = [], []
+            for (W, b), (dW, db), (sW, sb) in zip(params, grads, states):
+                W, sW = step(W, dW, sW)
+                b, sb = step(b, db, sb)
+                new.append((W, b))
+                new_states.append((sW, sb))
+            params, states = new, new_states
+        losses.append(float(total))
+    return params, losses
+
+
+def fit_mlp__weighted_mean(params, X, Y, step, epochs=10, batch_size=32, rng=None, hidden="relu"):
+    """Weights the batch losses by their sizes (the task asks for the plain mean over batches)."""
+    rng = np.random.default_rng(0) if rng is None else rng
+    states = [({}, {}) for _ in params]
+    losses = []
+    for _ in range(epochs):
+        total = 0.0
+        for Xb, Yb in iterate_minibatches(X, Y, batch_size, rng=rng):  # noqa: F821 (the notebook's Exercise 2)
+            P, cache = dlkit.layers.mlp_forward(Xb, params, hidden=hidden)
+            total += -np.sum(Yb * np.log(np.clip(P, 1e-12, 1.0)))
+            grads = dlkit.layers.mlp_backward(Yb, cache, params, hidden=hidden)
+            new, new_states = [], []
+            for (W, b), (dW, db), (sW, sb) in zip(params, grads, states):
+                W, sW = step(W, dW, sW)
+                b, sb = step(b, db, sb)
+                new.append((W, b))
+                new_states.append((sW, sb))
+            params, states = new, new_states
+        losses.append(float(total / len(X)))
+    return params, losses
+
+
+def fit_mlp__batch_loss_summed_over_samples(
+    params, X, Y, step, epochs=10, batch_size=32, rng=None, hidden="relu"
+):
+    """Sums the cross-entropy over the samples of a batch instead of averaging it."""
+    rng = np.random.default_rng(0) if rng is None else rng
+    states = [({}, {}) for _ in params]
+    losses = []
+    for _ in range(epochs):
+        batch_losses = []
+        for Xb, Yb in iterate_minibatches(X, Y, batch_size, rng=rng):  # noqa: F821 (the notebook's Exercise 2)
+            P, cache = dlkit.layers.mlp_forward(Xb, params, hidden=hidden)
+            batch_losses.append(-np.sum(Yb * np.log(np.clip(P, 1e-12, 1.0))))
+            grads = dlkit.layers.mlp_backward(Yb, cache, params, hidden=hidden)
+            new, new_states = [], []
+            for (W, b), (dW, db), (sW, sb) in zip(params, grads, states):
+                W, sW = step(W, dW, sW)
+                b, sb = step(b, db, sb)
+                new.append((W, b))
+                new_states.append((sW, sb))
+            params, states = new, new_states
+        losses.append(float(np.mean(batch_losses)))
+    return params, losses
+
+
+def fit_mlp__loss_after_update(
+    params, X, Y, step, epochs=10, batch_size=32, rng=None, hidden="relu"
+):
+    """Measures each batch's loss after the update instead of before it."""
+    rng = np.random.default_rng(0) if rng is None else rng
+    states = [({}, {}) for _ in params]
+    losses = []
+    for _ in range(epochs):
+        batch_losses = []
+        for Xb, Yb in iterate_minibatches(X, Y, batch_size, rng=rng):  # noqa: F821 (the notebook's Exercise 2)
+            P, cache = dlkit.layers.mlp_forward(Xb, params, hidden=hidden)
+            grads = dlkit.layers.mlp_backward(Yb, cache, params, hidden=hidden)
+            new, new_states = [], []
+            for (W, b), (dW, db), (sW, sb) in zip(params, grads, states):
+                W, sW = step(W, dW, sW)
+                b, sb = step(b, db, sb)
+                new.append((W, b))
+                new_states.append((sW, sb))
+            params, states = new, new_states
+            P, _ = dlkit.layers.mlp_forward(Xb, params, hidden=hidden)
+            batch_losses.append(-np.sum(Yb * np.log(np.clip(P, 1e-12, 1.0))) / len(Xb))
+        losses.append(float(np.mean(batch_losses)))
+    return params, losses
+
+
+def fit_mlp__drops_last_batch(
+    params, X, Y, step, epochs=10, batch_size=32, rng=None, hidden="relu"
+):
+    """Skips the last batch when it is smaller than batch_size."""
+    rng = np.random.default_rng(0) if rng is None else rng
+    states = [({}, {}) for _ in params]
+    losses = []
+    for _ in range(epochs):
+        batch_losses = []
+        for Xb, Yb in iterate_minibatches(X, Y, batch_size, rng=rng):  # noqa: F821 (the notebook's Exercise 2)
+            if len(Xb) < batch_size:
+                continue
+            P, cache = dlkit.layers.mlp_forward(Xb, params, hidden=hidden)
+            batch_losses.append(-np.sum(Yb * np.log(np.clip(P, 1e-12, 1.0))) / len(Xb))
+            grads = dlkit.layers.mlp_backward(Yb, cache, params, hidden=hidden)
+            new, new_states = [], []
+            for (W, b), (dW, db), (sW, sb) in zip(params, grads, states):
+                W, sW = step(W, dW, sW)
+                b, sb = step(b, db, sb)
+                new.append((W, b))
+                new_states.append((sW, sb))
+            params, states = new, new_states
+        losses.append(float(np.mean(batch_losses)) if batch_losses else 0.0)
+    return params, losses
+
+
+def fit_mlp__in_place(params, X, Y, step, epochs=10, batch_size=32, rng=None, hidden="relu"):
+    """Writes the new values into the caller's arrays and returns the caller's list."""
+    rng = np.random.default_rng(0) if rng is None else rng
+    states = [[{}, {}] for _ in params]
+    losses = []
+    for _ in range(epochs):
+        batch_losses = []
+        for Xb, Yb in iterate_minibatches(X, Y, batch_size, rng=rng):  # noqa: F821 (the notebook's Exercise 2)
+            P, cache = dlkit.layers.mlp_forward(Xb, params, hidden=hidden)
+            batch_losses.append(-np.sum(Yb * np.log(np.clip(P, 1e-12, 1.0))) / len(Xb))
+            grads = dlkit.layers.mlp_backward(Yb, cache, params, hidden=hidden)
+            for k, ((W, b), (dW, db)) in enumerate(zip(params, grads)):
+                W_new, states[k][0] = step(W, dW, states[k][0])
+                b_new, states[k][1] = step(b, db, states[k][1])
+                W[...] = W_new
+                b[...] = b_new
+        losses.append(float(np.mean(batch_losses)))
+    return params, losses
+
+
+def fit_mlp__full_batch(params, X, Y, step, epochs=10, batch_size=32, rng=None, hidden="relu"):
+    """Ignores the mini-batches: one step per epoch on all the data."""
+    states = [({}, {}) for _ in params]
+    losses = []
+    for _ in range(epochs):
+        for _batch in iterate_minibatches(X, Y, batch_size, rng=rng):  # noqa: F821 (the notebook's Exercise 2)
+            pass
+        P, cache = dlkit.layers.mlp_forward(X, params, hidden=hidden)
+        losses.append(float(-np.sum(Y * np.log(np.clip(P, 1e-12, 1.0))) / len(X)))
+        grads = dlkit.layers.mlp_backward(Y, cache, params, hidden=hidden)
+        new, new_states = [], []
+        for (W, b), (dW, db), (sW, sb) in zip(params, grads, states):
+            W, sW = step(W, dW, sW)
+            b, sb = step(b, db, sb)
+            new.append((W, b))
+            new_states.append((sW, sb))
+        params, states = new, new_states
+    return params, losses
+
+
+def fit_mlp__ignores_hidden(params, X, Y, step, epochs=10, batch_size=32, rng=None, hidden="relu"):
+    """Always uses ReLU hidden layers, whatever hidden says."""
+    rng = np.random.default_rng(0) if rng is None else rng
+    states = [({}, {}) for _ in params]
+    losses = []
+    for _ in range(epochs):
+        batch_losses = []
+        for Xb, Yb in iterate_minibatches(X, Y, batch_size, rng=rng):  # noqa: F821 (the notebook's Exercise 2)
+            P, cache = dlkit.layers.mlp_forward(Xb, params)
+            batch_losses.append(-np.sum(Yb * np.log(np.clip(P, 1e-12, 1.0))) / len(Xb))
+            grads = dlkit.layers.mlp_backward(Yb, cache, params)
+            new, new_states = [], []
+            for (W, b), (dW, db), (sW, sb) in zip(params, grads, states):
+                W, sW = step(W, dW, sW)
+                b, sb = step(b, db, sb)
+                new.append((W, b))
+                new_states.append((sW, sb))
+            params, states = new, new_states
+        losses.append(float(np.mean(batch_losses)))
+    return params, losses
+
+
+def fit_mlp__one_epoch_short(params, X, Y, step, epochs=10, batch_size=32, rng=None, hidden="relu"):
+    """Runs epochs - 1 epochs."""
+    rng = np.random.default_rng(0) if rng is None else rng
+    states = [({}, {}) for _ in params]
+    losses = []
+    for _ in range(epochs - 1):
+        batch_losses = []
+        for Xb, Yb in iterate_minibatches(X, Y, batch_size, rng=rng):  # noqa: F821 (the notebook's Exercise 2)
+            P, cache = dlkit.layers.mlp_forward(Xb, params, hidden=hidden)
+            batch_losses.append(-np.sum(Yb * np.log(np.clip(P, 1e-12, 1.0))) / len(Xb))
+            grads = dlkit.layers.mlp_backward(Yb, cache, params, hidden=hidden)
+            new, new_states = [], []
+            for (W, b), (dW, db), (sW, sb) in zip(params, grads, states):
+                W, sW = step(W, dW, sW)
+                b, sb = step(b, db, sb)
+                new.append((W, b))
+                new_states.append((sW, sb))
+            params, states = new, new_states
+        losses.append(float(np.mean(batch_losses)))
+    return params, losses
+
+
+def fit_mlp__dlkit_batches(params, X, Y, step, epochs=10, batch_size=32, rng=None, hidden="relu"):
+    """Draws the batches with dlkit.optim.iterate_minibatches instead of the notebook's generator."""
+    rng = np.random.default_rng(0) if rng is None else rng
+    states = [({}, {}) for _ in params]
+    losses = []
+    for _ in range(epochs):
+        batch_losses = []
+        for Xb, Yb in dlkit.optim.iterate_minibatches(X, Y, batch_size, rng=rng):
+            P, cache = dlkit.layers.mlp_forward(Xb, params, hidden=hidden)
+            batch_losses.append(-np.sum(Yb * np.log(np.clip(P, 1e-12, 1.0))) / len(Xb))
+            grads = dlkit.layers.mlp_backward(Yb, cache, params, hidden=hidden)
+            new, new_states = [], []
+            for (W, b), (dW, db), (sW, sb) in zip(params, grads, states):
+                W, sW = step(W, dW, sW)
+                b, sb = step(b, db, sb)
+                new.append((W, b))
+                new_states.append((sW, sb))
+            params, states = new, new_states
+        losses.append(float(np.mean(batch_losses)))
+    return params, losses
+
+
+def fit_mlp__ok_flat_arrays(params, X, Y, step, epochs=10, batch_size=32, rng=None, hidden="relu"):
+    """Correct: a flat list of arrays [W1, b1, W2, b2, ...] with a flat list of states, dlkit's loss, rng positional."""
+    gen = rng if rng is not None else np.random.default_rng(0)
+    arrays = [a for pair in params for a in pair]
+    states = [{} for _ in arrays]
+    history = np.zeros(epochs)
+    for epoch in range(epochs):
+        batch_losses = []
+        for Xb, Yb in iterate_minibatches(X, Y, batch_size, True, gen):  # noqa: F821 (the notebook's Exercise 2)
+            pairs = list(zip(arrays[0::2], arrays[1::2]))
+            P, cache = dlkit.layers.mlp_forward(Xb, pairs, hidden=hidden, output="softmax")
+            batch_losses.append(dlkit.losses.categorical_cross_entropy(Yb, P))
+            grads = [
+                g
+                for pair in dlkit.layers.mlp_backward(Yb, cache, pairs, hidden=hidden)
+                for g in pair
+            ]
+            stepped = [step(a, g, s) for a, g, s in zip(arrays, grads, states)]
+            arrays = [a for a, _ in stepped]
+            states = [s for _, s in stepped]
+        history[epoch] = np.mean(batch_losses)
+    return list(zip(arrays[0::2], arrays[1::2])), list(history)
+
+
+def fit_mlp__ok_dict_states_logits(
+    params, X, Y, step, epochs=10, batch_size=32, rng=None, hidden="relu"
+):
+    """Correct: states in a dict keyed by (layer, name), biases stepped first, the loss from the logits with dlkit."""
+    if rng is None:
+        rng = np.random.default_rng(0)
+    params = list(params)
+    states = {}
+    losses = []
+    for _ in range(epochs):
+        total, count = 0.0, 0
+        for Xb, Yb in iterate_minibatches(X, Y, batch_size=batch_size, shuffle=True, rng=rng):  # noqa: F821 (the notebook's Exercise 2)
+            _, cache = dlkit.layers.mlp_forward(Xb, params, hidden=hidden)
+            total += dlkit.losses.cross_entropy_from_logits(Yb, cache["Z"][-1])
+            count += 1
+            grads = dlkit.layers.mlp_backward(Yb, cache, params, hidden=hidden)
+            for layer in range(len(params)):
+                W, b = params[layer]
+                dW, db = grads[layer]
+                b, states[layer, "b"] = step(b, db, states.get((layer, "b"), {}))
+                W, states[layer, "W"] = step(W, dW, states.get((layer, "W"), {}))
+                params[layer] = (W, b)
+        losses.append(total / count)
+    return params, losses
+
+
+# ------------------------------------------------------------------------------ update_ratio
+
+
+def update_ratio__divides_by_new(w, w_new):
+    """Divides by the norm of the new weights instead of the old ones."""
+    return float(np.linalg.norm(w_new - w) / np.linalg.norm(w_new))
+
+
+def update_ratio__inverted(w, w_new):
+    """Weights over step: ||w|| / ||w_new - w||."""
+    return float(np.linalg.norm(w) / np.linalg.norm(w_new - w))
+
+
+def update_ratio__squared(w, w_new):
+    """Forgets the square roots: a ratio of squared norms."""
+    return float(np.sum((w_new - w) ** 2) / np.sum(w**2))
+
+
+def update_ratio__mean_elementwise(w, w_new):
+    """The mean of the element-wise ratios |w_new - w| / |w|."""
+    return float(np.mean(np.abs(w_new - w) / np.abs(w)))
+
+
+def update_ratio__max_abs(w, w_new):
+    """Largest change over largest weight."""
+    return float(np.max(np.abs(w_new - w)) / np.max(np.abs(w)))
+
+
+def update_ratio__per_column(w, w_new):
+    """The mean of per-column norm ratios (a norm per unit, not over all entries)."""
+    return float(np.mean(np.linalg.norm(w_new - w, axis=0) / np.linalg.norm(w, axis=0)))
+
+
+def update_ratio__norm_of_new_minus_norm(w, w_new):
+    """Change of the norm, | ||w_new|| - ||w|| | / ||w||, instead of the norm of the change."""
+    return float(abs(np.linalg.norm(w_new) - np.linalg.norm(w)) / np.linalg.norm(w))
+
+
+def update_ratio__ok_vdot(w, w_new):
+    """Correct: square roots of dot products of the flattened arrays."""
+    import math
+
+    d = (w_new - w).ravel()
+    return math.sqrt(float(np.vdot(d, d))) / math.sqrt(float(np.vdot(w.ravel(), w.ravel())))
+
+
+def update_ratio__ok_linalg_norm(w, w_new):
+    """Correct: np.linalg.norm without an axis (flattens every shape), returned as a NumPy scalar."""
+    return np.linalg.norm(np.subtract(w_new, w)) / np.linalg.norm(w)

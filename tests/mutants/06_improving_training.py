@@ -270,6 +270,112 @@ def dropout_forward__ok_binomial(A, p_drop, rng, training=True):
     return A * mask * (1.0 / (1.0 - p_drop)), mask
 
 
+# ------------------------------------------------------------------------------ dropout_backward
+
+
+def dropout_backward__no_rescale(dout, mask, p_drop):
+    """Forgets the 1 / (1 - p) scale: dout * mask."""
+    if mask is None:
+        return dout
+    return dout * mask
+
+
+def dropout_backward__divides_by_p(dout, mask, p_drop):
+    """Divides by p_drop instead of the keep probability 1 - p_drop."""
+    if mask is None:
+        return dout
+    return dout * mask / p_drop
+
+
+def dropout_backward__multiplies_by_keep(dout, mask, p_drop):
+    """Multiplies by 1 - p_drop instead of dividing by it."""
+    if mask is None:
+        return dout
+    return dout * mask * (1.0 - p_drop)
+
+
+def dropout_backward__inverted_mask(dout, mask, p_drop):
+    """Sends the gradient to the dropped units: uses 1 - mask."""
+    if mask is None:
+        return dout
+    return dout * (1 - np.asarray(mask, dtype=float)) / (1.0 - p_drop)
+
+
+def dropout_backward__new_mask(dout, mask, p_drop):
+    """Draws a new mask in the backward pass instead of using the forward pass's."""
+    if mask is None:
+        return dout
+    fresh = np.random.default_rng().random(dout.shape) < 1.0 - p_drop
+    return dout * fresh / (1.0 - p_drop)
+
+
+def dropout_backward__ignores_mask(dout, mask, p_drop):
+    """Scales every unit, dropped or not."""
+    return dout / (1.0 - p_drop)
+
+
+def dropout_backward__scales_at_test_time(dout, mask, p_drop):
+    """Scales by 1 / (1 - p) also when mask is None (test time)."""
+    if mask is None:
+        return dout / (1.0 - p_drop)
+    return dout * mask / (1.0 - p_drop)
+
+
+def dropout_backward__zero_at_test_time(dout, mask, p_drop):
+    """Returns zeros when mask is None."""
+    if mask is None:
+        return np.zeros_like(dout)
+    return dout * mask / (1.0 - p_drop)
+
+
+def dropout_backward__no_none_case(dout, mask, p_drop):
+    """Forgets the test-time case: multiplies by None and fails."""
+    return dout * mask / (1.0 - p_drop)
+
+
+def dropout_backward__in_place(dout, mask, p_drop):
+    """Scales the caller's dout in place."""
+    if mask is None:
+        return dout
+    dout *= mask / (1.0 - p_drop)
+    return dout
+
+
+def dropout_backward__float64(dout, mask, p_drop):
+    """Converts the gradient to float64."""
+    dout = np.asarray(dout, dtype=np.float64)
+    if mask is None:
+        return dout
+    return dout * mask / (1.0 - p_drop)
+
+
+def dropout_backward__returns_mask_too(dout, mask, p_drop):
+    """Returns the pair (dA, mask) like the forward pass."""
+    if mask is None:
+        return dout, None
+    return dout * mask / (1.0 - p_drop), mask
+
+
+def dropout_backward__delegates(dout, mask, p_drop):
+    """Calls dlkit's reference backward pass."""
+    return dlkit.regularization.dropout_backward(dout, mask, p_drop)
+
+
+def dropout_backward__ok_where(dout, mask, p_drop):
+    """Correct: np.where on the mask, a copy at test time."""
+    if mask is None:
+        return dout.copy()
+    return np.where(mask, dout / (1 - p_drop), 0)
+
+
+def dropout_backward__ok_scale_first(dout, mask, p_drop):
+    """Correct: the scale as a Python float, the mask converted to dout's dtype."""
+    if mask is not None:
+        keep = 1.0 - p_drop
+        return dout * np.asarray(mask).astype(dout.dtype) * (1.0 / keep)
+    return dout
+
+
 # ------------------------------------------------------------------------------ l2_penalty
 
 
@@ -388,6 +494,95 @@ def l2_grad__ok_copy_then_scale(W, lam):
     """Correct: copies W, then scales the copy in place."""
     out = W.copy()
     out *= lam
+    return out
+
+
+# ------------------------------------------------------------------------------ add_l2_grads
+
+
+def add_l2_grads__biases_too(grads, params, lam):
+    """Penalises the biases too: db + lam * b."""
+    return [(dW + lam * W, db + lam * b) for (dW, db), (W, b) in zip(grads, params, strict=True)]
+
+
+def add_l2_grads__two_lam(grads, params, lam):
+    """Forgets that the 1/2 of the penalty cancels the 2: dW + 2 lam W."""
+    return [(dW + 2 * lam * W, db) for (dW, db), (W, _) in zip(grads, params, strict=True)]
+
+
+def add_l2_grads__half_lam(grads, params, lam):
+    """Keeps the 1/2 of the penalty: dW + lam W / 2."""
+    return [(dW + 0.5 * lam * W, db) for (dW, db), (W, _) in zip(grads, params, strict=True)]
+
+
+def add_l2_grads__replaces(grads, params, lam):
+    """Replaces the data gradient by the penalty's: lam W instead of dW + lam W."""
+    return [(lam * W, db) for (_, db), (W, _) in zip(grads, params, strict=True)]
+
+
+def add_l2_grads__subtracts(grads, params, lam):
+    """Subtracts the penalty's gradient: dW - lam W."""
+    return [(dW - lam * W, db) for (dW, db), (W, _) in zip(grads, params, strict=True)]
+
+
+def add_l2_grads__adds_the_penalty(grads, params, lam):
+    """Adds the penalty's value, 0.5 lam sum(W**2), instead of its gradient."""
+    return [
+        (dW + 0.5 * lam * np.sum(W**2), db) for (dW, db), (W, _) in zip(grads, params, strict=True)
+    ]
+
+
+def add_l2_grads__first_layer_only(grads, params, lam):
+    """Adds lam W to the first layer only."""
+    out = [(dW, db) for dW, db in grads]
+    out[0] = (grads[0][0] + lam * params[0][0], grads[0][1])
+    return out
+
+
+def add_l2_grads__in_place(grads, params, lam):
+    """Adds lam W to the caller's dW arrays in place (dW += ...)."""
+    for (dW, _), (W, _) in zip(grads, params, strict=True):
+        dW += lam * W
+    return grads
+
+
+def add_l2_grads__overwrites_list(grads, params, lam):
+    """Writes the new pairs into the caller's list."""
+    for k, ((dW, db), (W, _)) in enumerate(zip(grads, params, strict=True)):
+        grads[k] = (dW + lam * W, db)
+    return grads
+
+
+def add_l2_grads__float64(grads, params, lam):
+    """Converts the gradients to float64."""
+    return [
+        (np.asarray(dW, dtype=np.float64) + lam * np.asarray(W, dtype=np.float64), db)
+        for (dW, db), (W, _) in zip(grads, params, strict=True)
+    ]
+
+
+def add_l2_grads__delegates(grads, params, lam):
+    """Calls dlkit's reference."""
+    return dlkit.regularization.add_l2_grads(grads, params, lam)
+
+
+def add_l2_grads__ok_loop(grads, params, lam):
+    """Correct: a loop with lam * W written out, appending tuples."""
+    out = []
+    for k in range(len(grads)):
+        dW, db = grads[k]
+        W = params[k][0]
+        out.append((dW + lam * W, db))
+    return out
+
+
+def add_l2_grads__ok_copy_then_add(grads, params, lam):
+    """Correct: copies each dW, adds the student's l2_grad in place on the copy, copies db too."""
+    out = []
+    for (dW, db), (W, _) in zip(grads, params, strict=True):
+        new = dW.copy()
+        new += l2_grad(W, lam)  # noqa: F821 (the notebook's l2_grad)
+        out.append([new, db.copy()])
     return out
 
 

@@ -716,6 +716,28 @@ def fit_mlp__ok_state_dict_and_dlkit_loss(
     return [(current[(k, "W")], current[(k, "b")]) for k in range(len(params))], losses
 
 
+def fit_mlp__ok_loss_from_logits(
+    params, X, Y, step, epochs=10, batch_size=32, rng=None, hidden="relu", p_drop=0.0
+):
+    """Correct: the batch loss by dlkit.losses.cross_entropy_from_logits on cache["Z"][-1] (allowed, as in 05)."""
+    rng = np.random.default_rng(0 if rng is None else rng)
+    params = [(np.array(W), np.array(b)) for W, b in params]
+    states = [[{}, {}] for _ in params]
+    losses = []
+    for _ in range(epochs):
+        batch_losses = []
+        for Xb, Yb in iterate_minibatches(X, Y, batch_size, shuffle=True, rng=rng):  # noqa: F821
+            _, cache = mlp_forward(Xb, params, hidden=hidden, p_drop=p_drop, rng=rng)  # noqa: F821
+            batch_losses.append(dlkit.losses.cross_entropy_from_logits(Yb, cache["Z"][-1]))
+            grads = mlp_backward(Yb, cache, params, p_drop=p_drop)  # noqa: F821
+            for k, (dW, db) in enumerate(grads):
+                W, states[k][0] = step(params[k][0], dW, states[k][0])
+                b, states[k][1] = step(params[k][1], db, states[k][1])
+                params = params[:k] + [(W, b)] + params[k + 1 :]
+        losses.append(float(np.mean(batch_losses)))
+    return params, losses
+
+
 # ------------------------------------------------------------------------------ network_grad_check
 
 

@@ -141,3 +141,48 @@ def step_decay__delegates_exponential_decay(lr0, epoch, drop=0.5, every=10):
 def step_decay__delegates_module_dict(lr0, epoch, drop=0.5, every=10):
     """The reference looked up in the module's namespace: `dlkit.optim.step_decay`."""
     return vars(dlkit.optim)["step_decay"](lr0, epoch, drop, every)
+
+
+# ---------------------------------------------------------------------- fit_mlp
+
+
+def fit_mlp__delegates_reference(
+    params, X, Y, step, epochs=10, batch_size=32, rng=None, hidden="relu"
+):
+    """The reference loop: `dlkit.train.fit_mlp`."""
+    return dlkit.train.fit_mlp(params, X, Y, step, epochs, batch_size, rng, hidden)
+
+
+def fit_mlp__delegates_sequential(
+    params, X, Y, step, epochs=10, batch_size=32, rng=None, hidden="relu"
+):
+    """A model: `dlkit.models.build_mlp`, its weights set from params, trained by dlkit's loop."""
+    sizes = [params[0][0].shape[0]] + [W.shape[1] for W, _ in params]
+    model = dlkit.models.build_mlp(sizes, hidden=hidden)
+    dense = [layer for layer in model.layers if "W" in layer.params]
+    for layer, (W, b) in zip(dense, params):
+        layer.params["W"], layer.params["b"] = W.copy(), b.copy()
+    history = dlkit.train.train_loop(
+        model,
+        X,
+        Y,
+        optimizer=dlkit.optim.GD(model, lr=0.1),
+        epochs=epochs,
+        batch_size=batch_size,
+        rng=rng,
+    )
+    return [(layer.params["W"], layer.params["b"]) for layer in dense], list(history.loss)
+
+
+# ---------------------------------------------------------------------- update_ratio
+
+
+def update_ratio__delegates_module_dict(w, w_new):
+    """The reference looked up in the module's namespace: `dlkit.optim.update_ratio`."""
+    return vars(dlkit.optim)["update_ratio"](w, w_new)
+
+
+def update_ratio__delegates_l2_penalty(w, w_new):
+    """Squared norms from `dlkit.regularization.l2_penalty` (0.5 * lam * sum of squares, lam = 2)."""
+    step = dlkit.regularization.l2_penalty([w_new - w], 2.0)
+    return float(np.sqrt(step / dlkit.regularization.l2_penalty([w], 2.0)))

@@ -48,6 +48,24 @@ def dropout_forward__delegates_private_p_drop(A, p_drop, rng, training=True):
     return A * mask / (1 - p), mask
 
 
+# ---------------------------------------------------------------------- dropout_backward
+
+
+def dropout_backward__delegates_dropout_layer(dout, mask, p_drop):
+    """An object: a `dlkit.layers.Dropout.__init__` layer given the mask, then its backward."""
+    layer = dlkit.layers.Dropout(p_drop)
+    layer.mask = mask
+    return layer.backward(dout)
+
+
+def dropout_backward__delegates_private_p_drop(dout, mask, p_drop):
+    """Checks p_drop with the private `dlkit.regularization._p_drop`."""
+    p = dlkit.regularization._p_drop(p_drop)
+    if mask is None:
+        return dout
+    return dout * mask / (1 - p)
+
+
 # ---------------------------------------------------------------------- l2_penalty
 
 
@@ -73,6 +91,32 @@ def l2_grad__delegates_numerical_gradient(W, lam):
 def l2_grad__delegates_module_dict(W, lam):
     """The reference looked up in the module's namespace: `dlkit.regularization.l2_grad`."""
     return vars(dlkit.regularization)["l2_grad"](W, lam)
+
+
+# ---------------------------------------------------------------------- add_l2_grads
+
+
+def add_l2_grads__delegates_gd_step(grads, params, lam):
+    """A sibling does the arithmetic: `dlkit.optim.gd_step`(dW, -W, lam) is dW + lam * W."""
+    return [
+        (dlkit.optim.gd_step(dW, -W, lam), db)
+        for (dW, db), (W, _) in zip(grads, params, strict=True)
+    ]
+
+
+def add_l2_grads__delegates_private_weights(grads, params, lam):
+    """Collects the weights with the private `dlkit.regularization._weights`."""
+    weights = dlkit.regularization._weights(params)
+    return [(dW + lam * W, db) for (dW, db), W in zip(grads, weights, strict=True)]
+
+
+def add_l2_grads__delegates_numerical_gradient(grads, params, lam):
+    """Differentiates dlkit's penalty with `dlkit.gradcheck.numerical_gradient`."""
+    out = []
+    for (dW, db), (W, _) in zip(grads, params, strict=True):
+        f = lambda V: dlkit.regularization.l2_penalty([V], lam)  # noqa: E731
+        out.append((dW + dlkit.gradcheck.numerical_gradient(f, np.array(W, dtype=float)), db))
+    return out
 
 
 # ---------------------------------------------------------------------- EarlyStopping

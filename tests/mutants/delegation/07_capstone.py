@@ -246,6 +246,15 @@ def fit_mlp__delegates_reference_backward(
     return params, losses
 
 
+def fit_mlp__delegates_notebook_05_reference(
+    params, X, Y, step, epochs=10, batch_size=32, rng=None, hidden="relu", p_drop=0.0
+):
+    """Notebook 05's loop as dlkit ships it, `dlkit.train.fit_mlp` (and no dropout)."""
+    return dlkit.train.fit_mlp(
+        params, X, Y, step, epochs=epochs, batch_size=batch_size, rng=rng, hidden=hidden
+    )
+
+
 # ---------------------------------------------------------------------- network_grad_check
 
 
@@ -325,6 +334,21 @@ def train_digits__delegates_adam_step(X_train, y_train, rng=None):
     params, _ = fit_mlp(  # noqa: F821
         params, X_train, dlkit.losses.one_hot(y_train, 10), rule, epochs=20, rng=rng, p_drop=0.2
     )  # noqa: F821
+    return params
+
+
+def train_digits__delegates_dlkit_fit_mlp(X_train, y_train, rng=None):
+    """dlkit's reference training loop `dlkit.train.fit_mlp` with the student's Adam rule."""
+    rng = np.random.default_rng(0 if rng is None else rng)
+    params = init_classifier([64, 128, 10], rng=rng)  # noqa: F821
+    params, _ = dlkit.train.fit_mlp(
+        params,
+        X_train,
+        dlkit.losses.one_hot(y_train, 10),
+        adam_update,  # noqa: F821
+        epochs=20,
+        rng=rng,
+    )
     return params
 
 

@@ -44,6 +44,12 @@ from .config import ASSIGNMENTS, ROOT
 #: Exercises whose reference the delegation check does not name literally (a variable, a
 #: second object carrying the same arithmetic). Exercise name -> dlkit qualified names.
 EXTRA_REFERENCES: dict[str, tuple[str, ...]] = {
+    # 05: the in-place kernels behind each step and each optimizer object (Adam wraps _adam)
+    "gd_step": ("dlkit.optim._gd",),
+    "momentum_step": ("dlkit.optim._ema_momentum", "dlkit.optim._classical_momentum"),
+    "adagrad_step": ("dlkit.optim._adagrad",),
+    "rmsprop_step": ("dlkit.optim._rmsprop",),
+    "adam_step": ("dlkit.optim._adam",),
     # 06: the class students write is dlkit's callback; the layer object wraps dropout
     "EarlyStopping": ("dlkit.callbacks.EarlyStopping",),
     "dropout_forward": ("dlkit.layers.Dropout",),
@@ -75,6 +81,7 @@ NEEDED_EARLY: dict[str, tuple[str, str]] = {
     "dlkit.layers.mlp_backward": ("02_forward_propagation", "the same demo"),
     "dlkit.layers.dense_backward": ("02_forward_propagation", "mlp_backward calls it"),
     "dlkit.optim.gd_step": ("04_backpropagation", "the visible test of train_step"),
+    "dlkit.optim._gd": ("04_backpropagation", "gd_step calls it"),
 }
 
 

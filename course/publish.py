@@ -556,8 +556,8 @@ def student_readme(assignments, upto: str | None) -> str:
     note = ""
     if upto is not None:
         note = (
-            f"\n\nThe notebooks up to `{upto}` are out. The `dlkit` here leaves out the "
-            "reference implementations of the exercises of later notebooks: calling one "
+            f"\n\nThe notebooks up to `{upto}` are out. The `dlkit` here leaves out the\n"
+            "reference implementations of the exercises of later notebooks: calling one\n"
             "raises an error saying when it becomes available."
         )
     return STUDENT_README.format(

@@ -130,7 +130,7 @@ def _run(args, start: float) -> int:
         try:
             publish(args.dest, args.upto, git=args.git)
         except (KeyError, ValueError, FileNotFoundError) as exc:
-            print(f"python -m course publish: {exc}", file=sys.stderr)
+            print(f"python -m course publish: {exc.args[0]}", file=sys.stderr)
             return 2
     elif args.command == "grade":
         from .grade import format_table, grade

@@ -92,6 +92,15 @@ def test_needed_early_references_belong_to_later_notebooks():
         assert why
 
 
+def test_instructor_readme_lists_what_stays_early():
+    readme = (ROOT / "README.md").read_text()
+    section = readme[readme.index("### Two repositories") : readme.index("### Grading a class")]
+    for name in publish.NEEDED_EARLY:
+        if not name.split(".")[-1].startswith("_"):
+            assert f"{name.split('.')[-1]}`" in section, f"README: say that {name} stays"
+    assert "make publish" in section and "--upto" in section
+
+
 # --- the published tree ---------------------------------------------------------------------
 def _text_files(root):
     return [p for p in root.rglob("*") if p.is_file() and ".git" not in p.parts]

@@ -184,20 +184,20 @@ def left_out(upto: str | None, assignments=ASSIGNMENTS) -> dict[str, str]:
 UNRELEASED_MODULE = '''\
 """The error raised by a reference that this copy of dlkit leaves out.
 
-Published by ``python -m course publish --upto``: the answers to exercises of notebooks
-that are not due yet are not in this copy of dlkit. They come back with the next
-publication after the notebook is due.
+Published by ``python -m course publish --upto``: the answers to the exercises of notebooks
+that are not out yet are not in this copy of dlkit. They come with their notebook, when
+the course publishes it.
 """
 
 
 class Unreleased(NotImplementedError):
-    """A reference left out of this copy of dlkit until its notebook is due."""
+    """A reference left out of this copy of dlkit until its notebook is out."""
 
     def __init__(self, name: str, assignment: str):
         super().__init__(
             f"{name} is left out of this copy of dlkit: it answers an exercise of notebook "
-            f"{assignment}, and it is available after notebook {assignment} is due (your "
-            "instructor publishes dlkit again then). Until then, write it yourself."
+            f"{assignment}, which is not out yet. It is available once notebook {assignment} "
+            "is published (with it, in the course's repository); until then, write your own."
         )
         self.name = name
         self.assignment = assignment
@@ -331,7 +331,7 @@ def _strip_orphans(pkg: Path, names: dict[str, str], done: dict[str, list[str]])
             module = _module_name(pkg, path)
             if module not in done:
                 continue
-            # a helper is left out until the notebook of the first reference it served is due
+            # a helper is left out until the notebook of the first reference it served is out
             assignment = min(a for n, a in names.items() if _resolve(pkg, n)[1] == module)
             tree = ast.parse(path.read_text())
             orphans = []

@@ -21,6 +21,8 @@ notebooks themselves (the references each test cell passes to
 ``checks.check_not_delegating``), completed by :data:`EXTRA_REFERENCES`;
 :data:`NO_REFERENCE` lists the exercises whose answer dlkit does not carry, and
 :data:`NEEDED_EARLY` the references that stay because an earlier notebook runs them.
+The last notebook published keeps its own references: its visible tests compare answers
+with them (see the README, "Two repositories").
 """
 
 from __future__ import annotations
@@ -33,12 +35,12 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from . import config, notebooks
+from .config import ASSIGNMENTS, ROOT
 
 try:
     import tomllib
 except ImportError:  # Python 3.10
     from pip._vendor import tomli as tomllib
-from .config import ASSIGNMENTS, ROOT
 
 # --- which dlkit objects answer which exercise ---------------------------------------------
 #: Exercises whose reference the delegation check does not name literally (a variable, a

@@ -63,6 +63,7 @@ NO_REFERENCE: dict[str, str] = {
     "output_and_loss": "a question answered with names, not code in dlkit",
     "worked_example_step": "one neuron per layer by hand; dlkit's passes are batched",
     "build_and_train": "the student uses dlkit's Sequential on purpose (no reference)",
+    "build_and_train_heart": "the student trains dlkit's Sequential on purpose (no reference)",
 }
 
 #: References that an earlier notebook runs (in a figure, a demo or a visible test): they

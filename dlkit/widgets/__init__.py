@@ -18,6 +18,8 @@ module              explorer                                                    
 ``optimizer``       :func:`optimizer_playground`: paths over a 2-D landscape       05
 ``training``        :func:`training_explorer`: loss curves of a small network      05
 ``regularization``  :func:`regularization_explorer`: dropout, L2, network size     06
+``threshold``       :func:`threshold_explorer`: a decision threshold, its           08
+                    confusion matrix and ROC point
 ``through_time``    :func:`gradient_through_time_explorer`: gradients through      10
                     time, the scale of Wh, tanh', clipping
 ==================  ============================================================  ========
@@ -47,6 +49,8 @@ _HOME = {
     "training_explorer": "training",
     "RegularizationExplorer": "regularization",
     "regularization_explorer": "regularization",
+    "ThresholdExplorer": "threshold",
+    "threshold_explorer": "threshold",
     "GradientThroughTime": "through_time",
     "gradient_through_time_explorer": "through_time",
 }

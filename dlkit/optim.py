@@ -511,7 +511,9 @@ class Optimizer:
 
     # subclasses implement the rule on one array, in place; ``scratch`` is None or two
     # work arrays shaped and typed like ``w`` (then the ``_*_into`` kernels run)
-    def _apply(self, w: np.ndarray, g: np.ndarray, state: dict, scratch) -> None:  # pragma: no cover
+    def _apply(
+        self, w: np.ndarray, g: np.ndarray, state: dict, scratch
+    ) -> None:  # pragma: no cover
         raise NotImplementedError
 
     def _work_arrays(self, w: np.ndarray, g: np.ndarray, state: dict, key):
@@ -521,9 +523,7 @@ class Optimizer:
         if g.dtype != w.dtype or g.shape != w.shape:
             return None
         for value in state.values():
-            if isinstance(value, np.ndarray) and (
-                value.dtype != w.dtype or value.shape != w.shape
-            ):
+            if isinstance(value, np.ndarray) and (value.dtype != w.dtype or value.shape != w.shape):
                 return None
         scratch = self._scratch.get(key)
         if scratch is None or scratch[0].shape != w.shape or scratch[0].dtype != w.dtype:

@@ -20,7 +20,12 @@ Two layers, one set of formulas:
   ``opt.update(w, g)`` advances a single array instead (the optimizer playground
   moves a point on a 2-D surface this way).
 
-Both layers run the same in-place kernels, so they cannot disagree.
+Both layers run the same formulas as the same operations in the same order: the pure
+steps through the in-place kernels (``_adam`` ...), the objects through their twins
+(``_adam_into`` ...), which put every temporary into two work arrays allocated once per
+parameter (``out=``), so that a step allocates nothing. The results are identical bit
+for bit (tests/test_inplace.py); a gradient whose dtype differs from the weights' takes
+the allocating kernels, whose casting is the pure steps'.
 
 Momentum, two forms
 -------------------

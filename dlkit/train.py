@@ -30,7 +30,14 @@ the epoch, in evaluation mode; ``"lr"`` is the learning rate used during the epo
 Speed: softmax + categorical cross-entropy (and sigmoid + binary cross-entropy) are
 fused, the backward pass starting from ``dL/dZ = (P - Y) / n``; the first layer's
 input gradient is not computed; a float32 model trains in float32 throughout
-(inputs are cast once to the model's dtype).
+(inputs are cast once to the model's dtype). Per ``fit``, not per batch: one-hot
+targets are checked once and each batch's loss and accuracy are computed from the
+labels; shuffled batches are gathered into two buffers (``np.take(..., out=)``); each
+Dense layer writes ``dW`` and ``db`` into arrays it owns (allocated on the first step,
+then reused: copy ``layer.grads[...]`` if you keep it across steps of ``fit``; arrays
+from ``zero_grad``, ``backward`` or your own are never written into); the optimizer
+objects update in place through preallocated work arrays (:mod:`dlkit.optim`).
+``bench/epoch.py`` measures an epoch against PyTorch and against the machine's GEMM rate.
 
 Progress is shown by the :class:`dlkit.callbacks.ProgressBar` callback, which reaches the
 screen through :mod:`dlkit.display` (a live loss plot, or its one-line text bar).

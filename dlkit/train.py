@@ -245,7 +245,7 @@ def train_loop(
     # batch then need no check of Y and no argmax of it), and two batch buffers that every
     # shuffled batch is gathered into (np.take, no new arrays per batch)
     labels = objective.labels_of(Y) if running else None
-    gather = shuffle and batch < n and X.ndim == 2 and X.flags.c_contiguous
+    gather = shuffle and batch < n and X.ndim >= 1 and X.flags.c_contiguous
     if gather:
         X_buf = np.empty((batch, *X.shape[1:]), dtype=X.dtype)
         Y_buf = np.empty((batch, *Y.shape[1:]), dtype=Y.dtype)

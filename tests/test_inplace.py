@@ -215,3 +215,19 @@ def test_value_from_labels_is_categorical_cross_entropy():
         Y = losses.one_hot(labels, 4)
         got = train._Objective.value_from_labels(labels, P)
         assert got == pytest.approx(losses.categorical_cross_entropy(Y, P), rel=1e-12)
+
+
+def test_train_loop_gives_the_same_weights_with_or_without_the_batch_buffers():
+    data = np.random.default_rng(6)
+    X = data.normal(size=(40, 8))
+    Y = losses.one_hot(data.integers(0, 3, 40), 3)
+    trained = []
+    for inputs in (X, np.asfortranarray(X)):  # a Fortran-ordered X is indexed batch by batch
+        model = _model(np.float64)
+        opt = optim.SGD(model, lr=0.1, momentum=0.9)
+        history = train.train_loop(model, inputs, Y, optimizer=opt, epochs=2, batch_size=12, rng=1)
+        trained.append((history.loss, [layer.params.get("W") for layer in model.layers]))
+    (loss_a, weights_a), (loss_b, weights_b) = trained
+    assert loss_a == loss_b
+    for a, b in zip(weights_a, weights_b, strict=True):
+        assert (a is None and b is None) or np.array_equal(a, b)

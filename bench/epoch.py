@@ -112,8 +112,6 @@ def gemm_runner(n: int):
 
 def breakdown(X, y) -> dict[str, float]:
     """One more dlkit epoch, timed piece by piece (timers add a few ms)."""
-    from dlkit import train
-
     model = models.build_mlp(SIZES, rng=0, dtype=np.float32)
     model.compile(optimizer="adam", lr=1e-3, loss="categorical_cross_entropy", metrics=["accuracy"])
     spent = {"forward (3 GEMMs, ReLU, softmax)": 0.0, "backward (5 GEMMs, ReLU')": 0.0}
@@ -142,7 +140,6 @@ def breakdown(X, y) -> dict[str, float]:
     model.fit(X, y, epochs=1, batch_size=BATCH, rng=rng, verbose=0)
     total = time.perf_counter() - start
     spent["the rest (batches, loss, accuracy, one-hot, fit's setup)"] = total - sum(spent.values())
-    assert train is not None
     return {"total": total, **spent}
 
 

@@ -58,6 +58,7 @@ ASSIGNMENTS: tuple[Assignment, ...] = (
         "06_improving_training", "Improving training: generalisation and regularisation", 110, 35
     ),
     Assignment("07_capstone", "Capstone: a digit classifier from scratch", 120, 28),
+    Assignment("09_convolutions", "Convolutional networks from scratch", 120, 30),
 )
 
 

@@ -158,6 +158,19 @@ DOWNSTREAM = {
     "06_improving_training": {
         "l2_grad": ["add_l2_grads"],
     },
+    "09_convolutions": {
+        "conv_output_size": [
+            "conv2d_single",
+            "im2col",
+            "conv2d_forward",
+            "conv2d_backward",
+            "maxpool2d",
+            "maxpool2d_backward",
+        ],
+        "pad2d": ["im2col", "conv2d_forward", "conv2d_backward"],
+        "im2col": ["conv2d_forward", "conv2d_backward"],
+        "maxpool2d": ["maxpool2d_backward"],
+    },
 }
 
 

@@ -81,6 +81,8 @@ def bench_sliders(moves: int = 30) -> None:
     _ = trainer.widget
     regulariser = widgets.regularization_explorer()
     _ = regulariser.widget
+    convolution = widgets.conv_explorer()
+    _ = convolution.widget
     for label, move in (
         (
             "neuron explorer: move w1, redraw PNG",
@@ -125,6 +127,14 @@ def bench_sliders(moves: int = 30) -> None:
         (
             "regularisation explorer: dropout (300 epochs)",
             lambda i: setattr(regulariser.controls[0], "value", 0.05 * (i % 12)),
+        ),
+        (
+            "convolution explorer: move the digit",
+            lambda i: setattr(convolution.controls[3], "value", i),
+        ),
+        (
+            "convolution explorer: stride 1-3",
+            lambda i: setattr(convolution.controls[1], "value", 1 + i % 3),
         ),
     ):
         samples = []
@@ -197,6 +207,7 @@ SECTIONS = {
     "sliders": bench_sliders,
     "notebooks": bench_notebooks,
     "epoch": lambda: bench_script("epoch"),
+    "conv": lambda: bench_script("conv"),
     # 60 submissions keep `make bench` short; bench/grading.py alone defaults to 200
     "grading": lambda: bench_script("grading", "--n", "60"),
 }

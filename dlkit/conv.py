@@ -282,3 +282,43 @@ def maxpool2d_backward(dout, X, size: int = 2, stride: int = 2) -> np.ndarray:
                 first == u * size + v, dout, 0.0
             )
     return dX
+
+
+# --- the layout Conv2D uses: channels first, one column per receptive field --------------
+# The public im2col keeps the row order students write (rows (n, i, j)); the layer works on
+# its transpose in (C, N, H, W) order instead, where every kernel offset is one contiguous
+# block of the column matrix and no axis has to move inside the loops: about twice as fast.
+
+
+def _cols_t(Xc: np.ndarray, kh: int, kw: int, stride: int, pad: int):
+    """``Xc`` in (C, N, H, W) order -> columns of shape (C * kh * kw, N * out_h * out_w)."""
+    C, N, H, W = Xc.shape
+    out_h = conv_output_size(H, kh, stride, pad)
+    out_w = conv_output_size(W, kw, stride, pad)
+    if pad:
+        Xp = np.zeros((C, N, H + 2 * pad, W + 2 * pad), dtype=Xc.dtype)
+        Xp[:, :, pad : pad + H, pad : pad + W] = Xc
+    else:
+        Xp = Xc
+    cols = np.empty((C, kh, kw, N, out_h, out_w), dtype=Xc.dtype)
+    for u in range(kh):
+        for v in range(kw):
+            cols[:, u, v] = Xp[
+                :, :, u : u + stride * out_h : stride, v : v + stride * out_w : stride
+            ]
+    return cols.reshape(C * kh * kw, N * out_h * out_w), out_h, out_w
+
+
+def _col2im_t(
+    dcols: np.ndarray, shape, kh: int, kw: int, stride: int, pad: int, out_h: int, out_w: int
+):
+    """The adjoint of :func:`_cols_t`: (C * kh * kw, N * out_h * out_w) -> (N, C, H, W)."""
+    N, C, H, W = shape
+    dcols = dcols.reshape(C, kh, kw, N, out_h, out_w)
+    dXp = np.zeros((C, N, H + 2 * pad, W + 2 * pad), dtype=dcols.dtype)
+    for u in range(kh):
+        for v in range(kw):
+            dXp[:, :, u : u + stride * out_h : stride, v : v + stride * out_w : stride] += dcols[
+                :, u, v
+            ]
+    return dXp[:, :, pad : pad + H, pad : pad + W].transpose(1, 0, 2, 3)

@@ -561,26 +561,27 @@ class Conv2D(Layer):
             )
         self.X = X
         W, b = self.params["W"], self.params["b"]
-        F = W.shape[0]
-        out_h = conv.conv_output_size(X.shape[2], self.kernel_size, self.stride, self.pad)
-        out_w = conv.conv_output_size(X.shape[3], self.kernel_size, self.stride, self.pad)
-        # keep the columns: the backward pass needs them for dW
-        self._cols = conv.im2col(X, self.kernel_size, self.kernel_size, self.stride, self.pad)
-        out = self._cols @ W.reshape(F, -1).T.astype(X.dtype, copy=False)
-        out += b.astype(out.dtype, copy=False)
-        return out.reshape(X.shape[0], out_h, out_w, F).transpose(0, 3, 1, 2)
+        F, k = W.shape[0], self.kernel_size
+        # the same arithmetic as conv.conv2d_forward, in the channels-first layout of
+        # conv._cols_t (kept for dW in the backward pass)
+        self._cols, out_h, out_w = conv._cols_t(
+            X.transpose(1, 0, 2, 3), k, k, self.stride, self.pad
+        )
+        out = W.reshape(F, -1).astype(X.dtype, copy=False) @ self._cols
+        out += b.astype(out.dtype, copy=False)[:, None]
+        self._out_hw = (out_h, out_w)
+        return out.reshape(F, X.shape[0], out_h, out_w).transpose(1, 0, 2, 3)
 
     def backward(self, dout) -> np.ndarray:
         self._require_forward(self.X)
         W = self.params["W"]
-        F = W.shape[0]
+        F, k = W.shape[0], self.kernel_size
         dout = as_float_array(dout, "dout", ndim=4)
-        d2 = dout.transpose(0, 2, 3, 1).reshape(-1, F)
-        self.grads["W"] = (d2.T @ self._cols).reshape(W.shape).astype(W.dtype, copy=False)
-        self.grads["b"] = dout.sum(axis=(0, 2, 3)).astype(W.dtype, copy=False)
-        k = self.kernel_size
-        dcols = d2 @ W.reshape(F, -1).astype(d2.dtype, copy=False)
-        return conv.col2im(dcols, self.X.shape, k, k, self.stride, self.pad)
+        d2 = np.ascontiguousarray(dout.transpose(1, 0, 2, 3)).reshape(F, -1)
+        self.grads["W"] = (d2 @ self._cols.T).reshape(W.shape).astype(W.dtype, copy=False)
+        self.grads["b"] = d2.sum(axis=1).astype(W.dtype, copy=False)
+        dcols = W.reshape(F, -1).T.astype(d2.dtype, copy=False) @ d2
+        return conv._col2im_t(dcols, self.X.shape, k, k, self.stride, self.pad, *self._out_hw)
 
     def __repr__(self) -> str:
         k = self.kernel_size

@@ -78,11 +78,13 @@ WIDGET_CELLS = [
     "dlkit.widgets.optimizer_playground()",
     "dlkit.widgets.training_explorer()",
     "dlkit.widgets.regularization_explorer()",
+    "dlkit.widgets.conv_explorer()",
 ]
 # module -> (labels that identify the widget, labels of the sliders to move)
 NOTEBOOKS = {
     "01_perceptron": (("w1", "w2", "b"), ("w1", "w2", "b")),
     "05_optimizers": (("surface", "learning rate", "momentum β"), ("learning rate", "momentum β")),
+    "09_convolutions": (("kernel", "stride", "padding", "digit"), ("stride", "padding", "digit")),
 }
 VERSIONS = ("release", "solutions")
 # exercises not done yet raise this in the student version; nothing else may fail there

@@ -8,7 +8,7 @@ BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed-stamp
 export OPENBLAS_NUM_THREADS ?= 1
 
-.PHONY: all setup build grade demo report check test test-fast lint lab bench bench-grading compat clean
+.PHONY: all setup build grade demo report check publish test test-fast lint lab bench bench-grading compat clean
 
 all: demo
 
@@ -53,6 +53,11 @@ report: $(STAMP)
 
 check: $(STAMP)
 	$(BIN)/python -m course check
+
+# the student repository (release/ + dlkit/, no solutions): make publish [DEST=..] [UPTO=05_optimizers]
+DEST ?= ../dlfs-student
+publish: $(STAMP)
+	$(BIN)/python -m course publish $(DEST) --git $(if $(UPTO),--upto $(UPTO))
 
 test: $(STAMP) lint compat
 	$(BIN)/python -m pytest -n 2 --dist loadgroup

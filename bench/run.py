@@ -57,6 +57,8 @@ def bench_import(repeats: int = 15) -> None:
 
 
 def bench_sliders(moves: int = 30) -> None:
+    import numpy as np
+
     from dlkit import data, widgets
 
     X, y = data.players()
@@ -81,6 +83,11 @@ def bench_sliders(moves: int = 30) -> None:
     _ = trainer.widget
     regulariser = widgets.regularization_explorer()
     _ = regulariser.widget
+    # 80 scores of a fair classifier, about the size of notebook 08's validation part
+    y_heart = np.tile([0, 1], 40)
+    p_heart = np.linspace(0.02, 0.98, 80) ** (1 - 0.5 * y_heart)
+    threshold = widgets.threshold_explorer(y_heart, p_heart)
+    _ = threshold.widget
     convolution = widgets.conv_explorer()
     _ = convolution.widget
     for label, move in (
@@ -127,6 +134,10 @@ def bench_sliders(moves: int = 30) -> None:
         (
             "regularisation explorer: dropout (300 epochs)",
             lambda i: setattr(regulariser.controls[0], "value", 0.05 * (i % 12)),
+        ),
+        (
+            "threshold explorer: decision threshold",
+            lambda i: setattr(threshold.controls[0], "value", round(i / moves, 2)),
         ),
         (
             "convolution explorer: move the digit",

@@ -1,7 +1,8 @@
 """Command line of the course tools: ``python -m course <command>``.
 
-build, check, demo; the instructor's grading steps collect, autograde, feedback,
-export (or all at once: grade), then report (what the class got wrong); grade-one, the per-student step used by the parallel
+build, check, demo, publish (the student repository); the instructor's grading steps
+collect, autograde, feedback, export (or all at once: grade), then report (what the class
+got wrong); grade-one, the per-student step used by the parallel
 workers and by cluster job arrays.
 """
 
@@ -98,6 +99,18 @@ def main(argv=None) -> int:
         p.add_argument("--no-feedback", action="store_true", help="skip the feedback HTML")
     p_check = sub.add_parser("check", help="drift, leaks and metadata")
     p_check.add_argument("--fast", action="store_true", help="skip regenerating solutions/")
+    p_pub = sub.add_parser(
+        "publish", help="write the student repository: release/, dlkit/, README, licence"
+    )
+    p_pub.add_argument("dest", type=Path, help="a folder outside this repository")
+    p_pub.add_argument(
+        "--upto", default=None, metavar="ASSIGNMENT",
+        help="publish the notebooks up to this one; dlkit leaves out the references of "
+        "later notebooks' exercises",
+    )  # fmt: skip
+    p_pub.add_argument(
+        "--git", action="store_true", help="commit the result (git init on the first publish)"
+    )
     p_demo = sub.add_parser("demo", help="build, then grade three example submissions")
     for p in (p_grade, p_auto, p_one, p_demo):
         p.add_argument(
@@ -131,6 +144,14 @@ def _run(args, start: float) -> int:
         problems = check(solutions=not args.fast)
         print("course check: OK" if not problems else f"course check: {len(problems)} problem(s)")
         return 1 if problems else 0
+    elif args.command == "publish":
+        from .publish import publish
+
+        try:
+            publish(args.dest, args.upto, git=args.git)
+        except (KeyError, ValueError, FileNotFoundError) as exc:
+            print(f"python -m course publish: {exc.args[0]}", file=sys.stderr)
+            return 2
     elif args.command == "grade":
         from .grade import format_table, grade
 

@@ -5,6 +5,8 @@
 - grade_ids are unique, every exercise has locked test cells with points, and the
   points add up to the totals in course/config.py (and so in the README);
 - release/ leaks neither solution code nor hidden tests;
+- with a student repository configured, no badge or install line in source/ or
+  release/ points at the instructor repository (:func:`instructor_links`);
 - release/ and solutions/ are exactly what ``build`` makes from source/ (drift).
   release/ is compared byte for byte; solutions/ by cell sources and metadata (their
   outputs are validated by nbval in the test suite instead).
@@ -17,7 +19,7 @@ import re
 import tempfile
 from pathlib import Path
 
-from . import notebooks
+from . import config, notebooks
 from .build import build, sync_source
 from .config import ASSIGNMENTS, Assignment
 
@@ -199,6 +201,36 @@ def check_namespace(nb) -> list[str]:
     return problems
 
 
+def instructor_links(nb, repository: str | None = None) -> list[str]:
+    """Cells whose Colab badge or dlkit install line points at the instructor repository.
+
+    Only a problem while a student repository is configured (``STUDENT_REPOSITORY``):
+    then students must never be sent to the repository that holds the solutions.
+    """
+    repository = repository or config.GITHUB_REPOSITORY
+    # the name followed by a path, ".git", "@ref" or the end: not a longer repository name
+    pattern = re.compile(
+        r"(colab\.research\.google\.com/github/|git\+https://github\.com/|github\.com/)"
+        + re.escape(repository)
+        + r"(?![\w-])"
+    )
+    problems = []
+    for i, cell in enumerate(nb.cells):
+        for line in cell.source.split("\n"):
+            if not pattern.search(line):
+                continue
+            what = "installs dlkit from" if "pip install" in line else "links to"
+            if line.startswith(notebooks.BADGE_PREFIX):
+                what = "has a Colab badge pointing at"
+            name = notebooks.grade_id(cell) or f"{cell.cell_type} cell {i}"
+            problems.append(
+                f"cell {i} ({name}) {what} the instructor repository {repository} while "
+                f"the student repository is {config.STUDENT_REPOSITORY}: run `make build`"
+            )
+            break
+    return problems
+
+
 def _solution_skeleton(path: Path) -> list:
     nb = notebooks.read(path)
     return [(c.cell_type, c.source, c.metadata.get("nbgrader")) for c in nb.cells]
@@ -229,6 +261,12 @@ def check(
             problems += [
                 f"release/{a.id} leaks {leak}" for leak in find_leaks(nb, release.read_text())
             ]
+        if config.STUDENT_REPOSITORY:
+            for stage, path in (("source", source), ("release", release)):
+                if path.exists():
+                    problems += [
+                        f"{stage}/{a.id}: {p}" for p in instructor_links(notebooks.read(path))
+                    ]
     if drift and not problems:
         with tempfile.TemporaryDirectory(prefix="dlfs-check-") as tmp:
             build(Path(tmp), assignments, solutions=solutions, sync=False, log=lambda *_: None)

@@ -1,7 +1,8 @@
-"""Course metadata: the one place where the repository URL and the assignments live.
+"""Course metadata: the one place where the repository URLs and the assignments live.
 
-Everything that names the repository (the Colab badges, the setup cell that installs
-dlkit on Colab) is rendered from the values below by ``python -m course build``, and
+Everything that names a repository (the Colab badges, the setup cell that installs
+dlkit on Colab: both point at the student repository when one is configured) is
+rendered from the values below by ``python -m course build``, and
 ``python -m course check`` fails when a notebook disagrees with them.
 """
 
@@ -14,12 +15,23 @@ ROOT = Path(__file__).resolve().parent.parent
 
 # --- the repository, configured here and nowhere else -------------------------------
 GITHUB_REPOSITORY = "dlfs-course/deep-learning-fundamentals"
-GIT_REF = "main"  # branch or tag that Colab badges and the setup cell point at
+GIT_REF = "main"  # this (the instructor's) repository's branch
 DIST_NAME = "dlfs-dlkit"  # pip distribution name of dlkit (import name: dlkit)
 COURSE_MARKER = "deep-learning-fundamentals"  # value of dlkit.__course__
 
+# The student repository (public), written by `python -m course publish`: release/ and
+# dlkit/ only, no solutions and no hidden tests. When set, the Colab badges and the setup
+# cell point at it, and `python -m course check` fails on any that still point here.
+# None: students use this repository itself (fine for ungraded self-study only).
+STUDENT_REPOSITORY: str | None = "dlfs-course/dlfs-student"
+STUDENT_REF = "main"
+
 REPOSITORY_URL = f"https://github.com/{GITHUB_REPOSITORY}"
-INSTALL_URL = f"{DIST_NAME} @ git+{REPOSITORY_URL}.git@{GIT_REF}"
+# where students look: the badges and the setup cell's install line are rendered from these
+PUBLIC_REPOSITORY = STUDENT_REPOSITORY or GITHUB_REPOSITORY
+PUBLIC_REF = STUDENT_REF if STUDENT_REPOSITORY else GIT_REF
+PUBLIC_URL = f"https://github.com/{PUBLIC_REPOSITORY}"
+INSTALL_URL = f"{DIST_NAME} @ git+{PUBLIC_URL}.git@{PUBLIC_REF}"
 
 
 @dataclass(frozen=True)
@@ -43,7 +55,7 @@ class Assignment:
     def colab_url(self) -> str:
         return (
             "https://colab.research.google.com/github/"
-            f"{GITHUB_REPOSITORY}/blob/{GIT_REF}/release/{self.id}/{self.notebook}"
+            f"{PUBLIC_REPOSITORY}/blob/{PUBLIC_REF}/release/{self.id}/{self.notebook}"
         )
 
 
@@ -57,7 +69,8 @@ ASSIGNMENTS: tuple[Assignment, ...] = (
     Assignment(
         "06_improving_training", "Improving training: generalisation and regularisation", 110, 35
     ),
-    Assignment("07_capstone", "Capstone: a digit classifier from scratch", 120, 28),
+    Assignment("07_capstone", "Capstone: a digit classifier from scratch", 180, 51),
+    Assignment("08_heart_disease", "A real project: predicting heart disease", 120, 28),
     Assignment("09_convolutions", "Convolutional networks from scratch", 120, 30),
 )
 

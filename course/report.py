@@ -86,6 +86,8 @@ class AssignmentReport:
     errored: dict[str, str] = field(default_factory=dict)
     flagged: dict[str, str] = field(default_factory=dict)
     tests: list[TestCell] = field(default_factory=list)
+    #: exercise -> [submissions that passed every test cell of it, submissions graded]
+    exercises: dict[str, list[int]] = field(default_factory=dict)
 
     @property
     def mean(self) -> float:
@@ -237,10 +239,18 @@ def build(workdir: Path) -> list[AssignmentReport]:
             report.scores[student] = score
             if notes:
                 report.flagged[student] = "; ".join(dict.fromkeys(map(str, notes)))
+            full: dict[str, bool] = {}
             for grade_id, (got, out_of) in cells.items():
                 if grade_id in by_id:
+                    passed = got >= out_of > 0 or out_of == 0
                     by_id[grade_id].graded += 1
-                    by_id[grade_id].passed += got >= out_of > 0 or out_of == 0
+                    by_id[grade_id].passed += passed
+                    exercise = by_id[grade_id].exercise
+                    full[exercise] = full.get(exercise, True) and passed
+            for exercise, passed in full.items():
+                counts = report.exercises.setdefault(exercise, [0, 0])
+                counts[0] += passed
+                counts[1] += 1
             _read_failures(
                 workdir / "autograded" / student / a.id / a.notebook, student, by_id, cells, hidden
             )
@@ -431,8 +441,17 @@ def render(reports: list[AssignmentReport], pngs: dict[str, bytes]) -> str:
             "<table><tr><th>exercise</th><th>test cell</th><th>points</th><th>passed</th>"
             "<th>most frequent failures (students)</th></tr>"
         )
+        shown = set()
         for t in r.tests:
             low = " class='low'" if t.graded and t.pass_rate < 0.5 else ""
+            exercise = ""
+            if t.exercise not in shown:  # the exercise's name and share once, on its first test
+                shown.add(t.exercise)
+                done, of = r.exercises.get(t.exercise, [0, 0])
+                share = (
+                    f"<div class='who'>{_pct(done / of)} passed all its tests</div>" if of else ""
+                )
+                exercise = f"<code>{html.escape(t.exercise)}</code>{share}"
             msgs = "".join(
                 f"<div><span class='msg'>{html.escape(m.title)}</span> ({len(m.students)})"
                 + (f"<div class='hint'>Hint: {html.escape(m.hint)}</div>" if m.hint else "")
@@ -442,7 +461,7 @@ def render(reports: list[AssignmentReport], pngs: dict[str, bytes]) -> str:
             if t.timeouts:
                 msgs += f"<div class='low'>time limit: {_names(t.timeouts)}</div>"
             parts.append(
-                f"<tr><td><code>{html.escape(t.exercise)}</code></td>"
+                f"<tr><td>{exercise}</td>"
                 f"<td><code>{html.escape(t.grade_id)}</code></td><td class='num'>{t.points:g}</td>"
                 f"<td class='num'{low}>{_pct(t.pass_rate)} "
                 f"<span class='bar' style='width:{round(40 * t.pass_rate)}px'></span></td>"

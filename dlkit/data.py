@@ -10,6 +10,14 @@
   https://doi.org/10.24432/C50P49), licensed CC BY 4.0, as distributed with
   scikit-learn (``sklearn/datasets/data/digits.csv.gz``), converted unchanged to
   ``dlkit/datasets/digits.npz`` (see ``dlkit/datasets/README.md``).
+* :func:`heart_disease`: the 303 patients of the UCI Heart Disease (Cleveland) data,
+  shipped inside the package as the unmodified file ``processed.cleveland.data``.
+  Source: Janosi, A., Steinbrunn, W., Pfisterer, M., & Detrano, R. (1989). *Heart
+  Disease* [Dataset]. UCI Machine Learning Repository. https://doi.org/10.24432/C52P4X,
+  licensed CC BY 4.0. Column names in :data:`HEART_COLUMNS`, the categorical ones in
+  :data:`HEART_CATEGORICAL`. Preprocessing for it (notebook 08): :func:`column_medians`,
+  :func:`fill_missing`, :func:`encode_categorical`, and :func:`kfold_indices` for
+  cross-validation.
 * :func:`mnist`: MNIST (60,000 + 10,000 images, 28x28), downloaded on first use into
   a cache (``$DLKIT_DATA`` or ``~/.cache/dlkit``) and checked against SHA-256 sums;
   :func:`read_idx` parses the IDX files (gzip or raw).
@@ -30,6 +38,7 @@ import numpy as np
 
 from ._validation import (
     as_2d,
+    as_float_array,
     check_choice,
     check_int,
     check_matching_rows,
@@ -54,6 +63,14 @@ __all__ = [
     "train_val_split",
     "digits",
     "DIGITS_SHA256",
+    "heart_disease",
+    "HEART_COLUMNS",
+    "HEART_CATEGORICAL",
+    "HEART_SHA256",
+    "column_medians",
+    "fill_missing",
+    "encode_categorical",
+    "kfold_indices",
     "read_idx",
     "fetch",
     "mnist",
@@ -429,6 +446,204 @@ def digits(return_images: bool = False) -> tuple[np.ndarray, np.ndarray]:
     X, y = _digits_arrays()
     X = X.astype(np.float64)
     return (X.reshape(-1, 8, 8) if return_images else X), y.astype(np.int64)
+
+
+# ------------------------------------------------------------------ heart disease (shipped)
+#: SHA-256 of ``dlkit/datasets/processed.cleveland.data`` (the UCI file, unmodified)
+HEART_SHA256 = "a74b7efa387bc9d108d7d0115d831fe9b414b29ae7124f331b622b4efa0427c8"
+#: the 13 feature columns of :func:`heart_disease`, in the file's order
+HEART_COLUMNS = (
+    "age",
+    "sex",
+    "cp",
+    "trestbps",
+    "chol",
+    "fbs",
+    "restecg",
+    "thalach",
+    "exang",
+    "oldpeak",
+    "slope",
+    "ca",
+    "thal",
+)
+#: the categorical columns of :func:`heart_disease`: name -> (column index, category codes)
+HEART_CATEGORICAL = {
+    "cp": (2, (1.0, 2.0, 3.0, 4.0)),
+    "restecg": (6, (0.0, 1.0, 2.0)),
+    "slope": (10, (1.0, 2.0, 3.0)),
+    "thal": (12, (3.0, 6.0, 7.0)),
+}
+_HEART_FILE = "processed.cleveland.data"
+
+
+@functools.lru_cache(maxsize=1)
+def _heart_table() -> np.ndarray:
+    path = _DATASETS_DIR / _HEART_FILE
+    raw = path.read_bytes()
+    got = hashlib.sha256(raw).hexdigest()
+    if got != HEART_SHA256:
+        raise ValueError(
+            f"{path} has SHA-256 {got}, expected {HEART_SHA256}: the shipped file was changed. "
+            "Reinstall dlkit to get the original UCI file."
+        )
+    rows = [line.split(",") for line in raw.decode("ascii").splitlines() if line.strip()]
+    table = np.array([[np.nan if v == "?" else float(v) for v in row] for row in rows])
+    table.setflags(write=False)
+    return table
+
+
+def heart_disease() -> tuple[np.ndarray, np.ndarray]:
+    """The UCI Heart Disease data of the Cleveland Clinic: 303 patients, 13 features.
+
+    Source: Janosi, A., Steinbrunn, W., Pfisterer, M., & Detrano, R. (1989). *Heart
+    Disease* [Dataset]. UCI Machine Learning Repository. https://doi.org/10.24432/C52P4X.
+    Licence: CC BY 4.0. The file ``processed.cleveland.data`` ships unmodified and is
+    checked against :data:`HEART_SHA256` when it is read. Original study: Detrano, R.
+    et al. (1989), *American Journal of Cardiology* 64(5), 304-310.
+
+    Returns
+    -------
+    X : ndarray of shape (303, 13), float64
+        The features in the file's column order (:data:`HEART_COLUMNS`), ``NaN`` for
+        the 6 missing values (4 in ``ca``, 2 in ``thal``). ``cp``, ``restecg``,
+        ``slope`` and ``thal`` are category codes (:data:`HEART_CATEGORICAL`).
+    y : ndarray of shape (303,), int64
+        1 when the diagnosis ``num`` is 1-4 (disease, 139 patients), 0 when it is 0 (164).
+
+    Raises
+    ------
+    ValueError
+        If the shipped file does not match its SHA-256.
+    """
+    table = _heart_table()
+    return table[:, :13].copy(), (table[:, 13] > 0).astype(np.int64)
+
+
+def column_medians(X) -> np.ndarray:
+    """The median of each column, ignoring ``NaN`` (an all-NaN column gives NaN).
+
+    Parameters
+    ----------
+    X : array_like of shape (n_samples, n_features)
+
+    Returns
+    -------
+    ndarray of shape (n_features,)
+    """
+    X = as_2d(X, "X")
+    if X.shape[0] == 0:
+        raise ValueError("X has no rows: a median needs at least one sample.")
+    out = np.full(X.shape[1], np.nan)
+    present = ~np.all(np.isnan(X), axis=0)
+    if present.any():
+        out[present] = np.nanmedian(X[:, present], axis=0)
+    return out
+
+
+def fill_missing(X, values) -> np.ndarray:
+    """A copy of ``X`` with every ``NaN`` in column ``j`` replaced by ``values[j]``.
+
+    Parameters
+    ----------
+    X : array_like of shape (n_samples, n_features)
+    values : array_like of shape (n_features,)
+        One fill value per column, e.g. the training part's :func:`column_medians`.
+
+    Returns
+    -------
+    ndarray of shape (n_samples, n_features), a new array; ``X`` is unchanged
+    """
+    X = as_2d(X, "X")
+    values = as_float_array(values, "values", ndim=1)
+    if values.shape != (X.shape[1],):
+        raise ValueError(
+            f"values must have one entry per column of X, shape ({X.shape[1]},); got "
+            f"{values.shape}. Pass column_medians(X_train) for data with the same columns."
+        )
+    return np.where(np.isnan(X), values, X)
+
+
+def _check_categories(categories, n_features: int) -> list[tuple[int, np.ndarray]]:
+    if not isinstance(categories, dict):
+        raise TypeError(
+            "categories must be a dict {column index: list of category values}; got "
+            f"{type(categories).__name__}."
+        )
+    blocks = []
+    for column, values in sorted(categories.items()):
+        if isinstance(column, bool) or not isinstance(column, int | np.integer):
+            raise TypeError(f"categories' keys must be column indices (int); got {column!r}.")
+        if not 0 <= column < n_features:
+            raise ValueError(
+                f"categories names column {column}, but X has {n_features} columns (0.."
+                f"{n_features - 1})."
+            )
+        values = as_float_array(values, f"categories[{column}]", ndim=1)
+        blocks.append((int(column), values))
+    return blocks
+
+
+def encode_categorical(X, categories) -> np.ndarray:
+    """One-hot encode the listed columns of ``X`` with the categories given.
+
+    The columns not listed come first, in their original order; then, for each listed
+    column in increasing column index, one 0/1 column per category in the order given.
+    A value that is not among a column's categories (one the training part never
+    showed, or NaN) gives a row of zeros in that column's block.
+
+    Parameters
+    ----------
+    X : array_like of shape (n_samples, n_features)
+    categories : dict {int: sequence of numbers}
+        Column index -> its categories, fixed from the *training* part.
+
+    Returns
+    -------
+    ndarray of shape (n_samples, n_features - len(categories) + total categories)
+    """
+    X = as_2d(X, "X")
+    blocks = _check_categories(categories, X.shape[1])
+    keep = np.ones(X.shape[1], dtype=bool)
+    keep[[column for column, _ in blocks]] = False
+    parts = [X[:, keep]]
+    for column, values in blocks:
+        parts.append((X[:, column : column + 1] == values).astype(X.dtype))
+    return np.concatenate(parts, axis=1)
+
+
+def kfold_indices(n: int, k: int, rng=None) -> list[tuple[np.ndarray, np.ndarray]]:
+    """Indices of k-fold cross-validation, from one random permutation of ``0..n-1``.
+
+    The permutation is cut into ``k`` consecutive folds; the first ``n % k`` folds get
+    one sample more (as scikit-learn's ``KFold``). Fold ``i`` is the validation part of
+    pair ``i``, the other folds (in permutation order) its training part, so every
+    index is validated exactly once.
+
+    Parameters
+    ----------
+    n : int, number of samples (at least k)
+    k : int, number of folds (at least 2)
+    rng : numpy.random.Generator or int, optional (None = seed 0)
+
+    Returns
+    -------
+    list of k pairs (train_idx, val_idx) of int64 arrays
+    """
+    n = check_int(n, "n", minimum=1)
+    k = check_int(k, "k", minimum=2)
+    if k > n:
+        raise ValueError(f"k={k} folds need at least k samples; got n={n}. Use k <= n.")
+    order = check_rng(rng).permutation(n)
+    sizes = np.full(k, n // k)
+    sizes[: n % k] += 1
+    stops = np.cumsum(sizes)
+    pairs = []
+    for start, stop in zip(stops - sizes, stops, strict=True):
+        val = order[start:stop]
+        train = np.concatenate([order[:start], order[stop:]])
+        pairs.append((train.astype(np.int64), val.astype(np.int64)))
+    return pairs
 
 
 # ------------------------------------------------------------------ IDX files and MNIST

@@ -33,6 +33,7 @@ __all__ = [
     "plot_trajectories",
     "plot_confusion_matrix",
     "plot_image_grid",
+    "plot_roc_curve",
     "plot_feature_maps",
 ]
 
@@ -595,6 +596,32 @@ def plot_image_grid(
             if titles is not None:
                 ax.set_title(str(titles[k]), fontsize="small")
     return fig
+
+
+def plot_roc_curve(fpr, tpr, ax=None, *, label: str | None = None, chance: bool = True):
+    """A ROC curve (true against false positive rate) as a step line, with the chance diagonal.
+
+    ``fpr`` and ``tpr`` as :func:`dlkit.metrics.roc_curve` returns them. Returns the axes.
+    """
+    fpr = np.asarray(fpr, dtype=float)
+    tpr = np.asarray(tpr, dtype=float)
+    if fpr.ndim != 1 or fpr.shape != tpr.shape:
+        raise ValueError(
+            f"fpr and tpr must be 1-D of the same length; got shapes {fpr.shape} and "
+            f"{tpr.shape}. Use fpr, tpr, _ = dlkit.metrics.roc_curve(y_true, scores)."
+        )
+    ax = _ax(ax)
+    if chance:
+        ax.plot([0, 1], [0, 1], color="0.6", ls="--", lw=1, label="chance (AUC 0.5)")
+    ax.plot(fpr, tpr, lw=2, color=CLASS_COLORS[1], label=label)
+    ax.set_xlim(-0.02, 1.02)
+    ax.set_ylim(-0.02, 1.02)
+    ax.set_aspect("equal")
+    ax.set_xlabel("false positive rate (false alarms)")
+    ax.set_ylabel("true positive rate (recall)")
+    if label or chance:
+        ax.legend(fontsize="small", loc="lower right")
+    return ax
 
 
 def plot_feature_maps(model, image, *, max_maps: int = 8, cmap: str = "gray_r", size: float = 0.9):

@@ -209,12 +209,13 @@ def overlay_venv(base: Path, where: Path) -> Path:
     return where
 
 
-def build_wheel(out: Path) -> Path:
-    """A wheel of the working tree's dlkit, built offline from a copy (the checkout stays clean)."""
+def build_wheel(out: Path, root: Path = ROOT) -> Path:
+    """A wheel of the dlkit in ``root`` (this checkout, or a published student repository),
+    built offline from a copy (the tree stays clean)."""
     src = out / "src"
-    shutil.copytree(ROOT / "dlkit", src / "dlkit", ignore=shutil.ignore_patterns("__pycache__"))
+    shutil.copytree(root / "dlkit", src / "dlkit", ignore=shutil.ignore_patterns("__pycache__"))
     for name in ("pyproject.toml", "README.md"):
-        shutil.copy2(ROOT / name, src / name)
+        shutil.copy2(root / name, src / name)
     wheels = out / "wheel"
     _run(
         [sys.executable, "-m", "pip", "wheel", "-q", "--no-deps", "--no-build-isolation"]
@@ -341,18 +342,24 @@ def _error(cell) -> dict | None:
     return None
 
 
-def colab_notebook(assignment_id: str, install_source: str):
-    """The release notebook as the test runs it: probes added, install source replaced,
-    graded test cells left out. Returns (notebook, list of (index, kind) per kept cell)."""
+def colab_notebook(assignment_id: str, install_source: str, nb=None, keep_tests: bool = False):
+    """The release notebook (or ``nb``, e.g. a solved one) as the test runs it: probes added,
+    install source replaced, graded test cells left out unless ``keep_tests``.
+    Returns (notebook, list of (index, kind) per kept cell)."""
     import nbformat
 
-    nb = notebooks.read(config.get_assignment(assignment_id).path("release"))
+    if nb is None:
+        nb = notebooks.read(config.get_assignment(assignment_id).path("release"))
     cells, kinds, skipped = [], [], 0
     for index, cell in enumerate(nb.cells):
         if cell.cell_type != "code":
             continue
         meta = notebooks.nbgrader_meta(cell)
         if meta.get("grade") and not meta.get("solution"):
+            if keep_tests:
+                cells.append(copy.deepcopy(cell))
+                kinds.append((index, "test"))
+                continue
             skipped += 1  # graded test cells fail on stubs by design
             continue
         cell = copy.deepcopy(cell)
@@ -390,8 +397,17 @@ def kernel_env(prefix: Path) -> dict:
     return env
 
 
-def run_notebook(assignment_id: str, base: Path, wheel: Path, work: Path, timeout: int = 180):
-    """Execute one release notebook in a fresh overlay of ``base``; return a RuntimeRun."""
+def run_notebook(
+    assignment_id: str,
+    base: Path,
+    wheel: Path,
+    work: Path,
+    timeout: int = 180,
+    nb=None,
+    keep_tests: bool = False,
+):
+    """Execute one release notebook (or ``nb``) in a fresh overlay of ``base``; return a
+    RuntimeRun. ``keep_tests`` runs the graded test cells too (for a solved notebook)."""
     from jupyter_client.kernelspec import KernelSpecManager
     from jupyter_client.manager import KernelManager
     from nbclient import NotebookClient
@@ -409,7 +425,7 @@ def run_notebook(assignment_id: str, base: Path, wheel: Path, work: Path, timeou
     (kernels / "kernel.json").write_text(json.dumps(spec))
     content = work / "content"  # an empty folder, like Colab's /content: no dlkit beside it
     content.mkdir()
-    nb, kinds, skipped = colab_notebook(assignment_id, str(wheel))
+    nb, kinds, skipped = colab_notebook(assignment_id, str(wheel), nb, keep_tests)
     km = KernelManager(
         kernel_name=KERNEL_NAME,
         kernel_spec_manager=KernelSpecManager(kernel_dirs=[str(work / "kernels")]),

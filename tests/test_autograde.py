@@ -319,6 +319,10 @@ def test_report_counts_agree_with_the_grades(graded, report):
     assert [t.grade_id for t in first.tests] == release_tests
     for t in first.tests:
         assert t.graded == len(graded_rows) and 0 < t.passed < t.graded, t
+    assert sorted(first.exercises) == sorted({t.exercise for t in first.tests})
+    for exercise, (done, of) in first.exercises.items():  # ada passes all, ben none
+        assert of == len(graded_rows) and 0 < done < of, exercise
+        assert done <= min(t.passed for t in first.tests if t.exercise == exercise)
     with open(page.parent / "tests.csv") as f:
         table = list(csv.DictReader(f))
     assert len(table) == sum(len(r.tests) for r in reports.values())

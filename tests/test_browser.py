@@ -78,6 +78,8 @@ WIDGET_CELLS = [
     "dlkit.widgets.optimizer_playground()",
     "dlkit.widgets.training_explorer()",
     "dlkit.widgets.regularization_explorer()",
+    "import numpy as np\ny_h = np.tile([0, 1], 30)\np_h = np.linspace(0.05, 0.95, 60) ** (1 - 0.5 * y_h)\n"
+    "dlkit.widgets.threshold_explorer(y_h, p_h)",
     "dlkit.widgets.conv_explorer()",
 ]
 # module -> (labels that identify the widget, labels of the sliders to move)
@@ -512,8 +514,9 @@ def test_every_widget_renders_and_responds(lab, browser_page):
         for i in range(len(WIDGET_CELLS)):
             assert images.nth(i).get_attribute("src"), f"widget {i} shows no image"
         # neuron, perceptron, mlp, losses, gradients, optimizers (lr, beta, steps),
-        # training explorer (lr, beta, epochs), regularisation explorer (dropout, epochs)
-        assert page.locator(".widget-slider").count() >= 3 + 1 + 2 + 2 + 2 + 3 + 3 + 2
+        # training explorer (lr, beta, epochs), regularisation explorer (dropout, epochs),
+        # threshold explorer (threshold)
+        assert page.locator(".widget-slider").count() >= 3 + 1 + 2 + 2 + 2 + 3 + 3 + 2 + 1
         boxes = page.evaluate(_FIND_WIDGETS, ["w1", "w2", "b"])
         assert boxes, "no neuron explorer with sliders w1, w2, b"
         box = page.locator(".widget-vbox").nth(boxes[0])
@@ -523,6 +526,11 @@ def test_every_widget_renders_and_responds(lab, browser_page):
         assert boxes, "no regularisation explorer with sliders dropout p, L2 λ, hidden units"
         box = page.locator(".widget-vbox").nth(boxes[0])
         _move_sliders(page, box, ["dropout p"], shots, f"{stem}-regularisation")
+        # notebook 08's decision threshold: a new confusion matrix and ROC point
+        boxes = page.evaluate(_FIND_WIDGETS, ["threshold"])
+        assert boxes, "no threshold explorer with a slider threshold"
+        box = page.locator(".widget-vbox").nth(boxes[0])
+        _move_sliders(page, box, ["threshold"], shots, f"{stem}-threshold")
     except Exception as exc:
         raise _failure(exc, page, stem, shots, dialogs, lab) from exc
 

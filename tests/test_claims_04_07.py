@@ -379,3 +379,158 @@ def test_07_one_full_strength_pixel_in_50000_images():
     column[0] = 1.0
     assert column.std() == pytest.approx(0.0045, abs=5e-5)
     assert (1.0 - column.mean()) / column.std() == pytest.approx(220, abs=5)
+
+
+# --- 07_capstone: your own network (sections 5-8) ------------------------------------------
+
+
+def _digits_parts():
+    X, y = dlkit.data.digits()
+    X_rest, X_test, y_rest, y_test = dlkit.data.train_val_split(X, y, val_fraction=0.2, rng=1)
+    X_train, X_val, y_train, y_val = dlkit.data.train_val_split(
+        X_rest, y_rest, val_fraction=0.2, rng=2
+    )
+    mean, std = dlkit.data.fit_standardizer(X_train)
+    parts = [dlkit.data.apply_standardizer(part, mean, std) for part in (X_train, X_val, X_test)]
+    return (*parts, y_train, y_val, y_test)
+
+
+def _init_classifier(layer_sizes, rng, output_scale=0.1):
+    """The notebook's init_classifier: He weights, zero biases, the output layer scaled."""
+    rng = np.random.default_rng(rng)
+    params = [
+        (rng.normal(0.0, np.sqrt(2.0 / n_in), size=(n_in, n_out)), np.zeros(n_out))
+        for n_in, n_out in zip(layer_sizes[:-1], layer_sizes[1:], strict=True)
+    ]
+    params[-1] = (output_scale * params[-1][0], params[-1][1])
+    return params
+
+
+def _fit_mlp(params, X, Y, lr, epochs, batch_size, rng, p_drop):
+    """The notebook's fit_mlp with Adam, on dlkit's reference pieces (same random draws)."""
+    from dlkit.regularization import dropout_backward, dropout_forward
+
+    rng = np.random.default_rng(rng)
+    params = [(W.copy(), b.copy()) for W, b in params]
+    states = [[(np.zeros_like(a), np.zeros_like(a)) for a in pair] for pair in params]
+    t, losses = 0, []
+    for _ in range(epochs):
+        batch_losses = []
+        for Xb, Yb in optim.iterate_minibatches(X, Y, batch_size, rng=rng):
+            A, As, Zs, masks = Xb, [Xb], [], []
+            for layer, (W, b) in enumerate(params):
+                Z = A @ W + b
+                Zs.append(Z)
+                if layer == len(params) - 1:
+                    A = dlkit.activations.softmax(Z)
+                else:
+                    A, mask = dropout_forward(np.maximum(Z, 0), p_drop, rng, training=p_drop > 0)
+                    masks.append(mask)
+                As.append(A)
+            batch_losses.append(dlkit.losses.categorical_cross_entropy(Yb, A))
+            dZ, grads = (A - Yb) / len(Yb), []
+            for layer in range(len(params) - 1, -1, -1):
+                dA, dW, db = dlkit.layers.dense_backward(dZ, As[layer], params[layer][0])
+                grads.append((dW, db))
+                if layer > 0:
+                    dZ = dropout_backward(dA, masks[layer - 1], p_drop) * (Zs[layer - 1] > 0)
+            t += 1
+            new_params = []
+            for k, pair in enumerate(params):
+                new_pair = []
+                for which in (0, 1):
+                    m, v = states[k][which]
+                    w, m, v = optim.adam_step(pair[which], grads[::-1][k][which], m, v, t, lr=lr)
+                    states[k][which] = (m, v)
+                    new_pair.append(w)
+                new_params.append(tuple(new_pair))
+            params = new_params
+        losses.append(float(np.mean(batch_losses)))
+    return params, losses
+
+
+def _accuracy(params, X, y):
+    return int(np.sum(dlkit.layers.mlp_forward(X, params)[0].argmax(axis=1) == y))
+
+
+def test_07_loss_at_initialisation_is_about_ln_10_with_a_small_output_layer():
+    X_train, _, _, y_train, _, _ = _digits_parts()
+    Y = dlkit.losses.one_hot(y_train, 10)
+    he = _init_classifier([64, 128, 10], 10, output_scale=1.0)
+    P_he, cache = dlkit.layers.mlp_forward(X_train, he)
+    P_small, _ = dlkit.layers.mlp_forward(X_train, _init_classifier([64, 128, 10], 10))
+    assert cache["Z"][-1].std() == pytest.approx(1.3, abs=0.05)
+    assert dlkit.losses.categorical_cross_entropy(Y, P_he) == pytest.approx(2.87, abs=5e-3)
+    small = dlkit.losses.categorical_cross_entropy(Y, P_small)
+    assert small == pytest.approx(2.30, abs=5e-3) and abs(small - np.log(10)) < 0.01
+    assert np.log(10) == pytest.approx(2.303, abs=5e-4)
+
+
+def test_07_whole_network_gradient_check_sizes():
+    assert dlkit.layers.count_params([64, 16, 10]) == 1210
+    assert dlkit.layers.count_params([64, 128, 10]) == 9610
+    X_train, _, _, y_train, _, _ = _digits_parts()
+    params = _init_classifier([64, 16, 10], 11, output_scale=1.0)
+    X, Y = X_train[:5], dlkit.losses.one_hot(y_train[:5], 10)
+    _, cache = dlkit.layers.mlp_forward(X, params)
+    grads = dlkit.layers.mlp_backward(Y, cache, params)
+    for (W, b), (dW, db) in zip(params, grads, strict=True):
+        for value, grad in ((W, dW), (b, db)):
+            numeric = dlkit.gradcheck.numerical_gradient(
+                lambda _: dlkit.losses.categorical_cross_entropy(
+                    Y, dlkit.layers.mlp_forward(X, params)[0]
+                ),
+                value,
+            )
+            assert dlkit.gradcheck.relative_error(grad, numeric) < 1e-7
+
+
+def test_07_twenty_images_are_memorised():
+    X_train, _, _, y_train, _, _ = _digits_parts()
+    params, losses = _fit_mlp(
+        _init_classifier([64, 128, 10], 12),
+        X_train[:20],
+        dlkit.losses.one_hot(y_train[:20], 10),
+        lr=3e-3,
+        epochs=100,
+        batch_size=20,
+        rng=13,
+        p_drop=0.0,
+    )
+    assert losses[0] == pytest.approx(2.28, abs=5e-3)
+    assert losses[-1] < 0.001
+    assert _accuracy(params, X_train[:20], y_train[:20]) == 20
+
+
+def test_07_own_network_and_sequential_reach_the_same_accuracy():
+    X_train, X_val, X_test, y_train, y_val, y_test = _digits_parts()
+    assert (len(y_val), len(y_test), len(y_train)) == (288, 359, 1150)
+    rng = np.random.default_rng(0)  # train_digits(X_train, y_train, rng=0)
+    params = _init_classifier([64, 128, 10], rng)
+    params, _ = _fit_mlp(params, X_train, dlkit.losses.one_hot(y_train, 10), 2e-3, 20, 32, rng, 0.2)
+    assert _accuracy(params, X_val, y_val) == 282  # 97.9%
+    own_test = _accuracy(params, X_test, y_test)
+    model = dlkit.models.Sequential(
+        dlkit.layers.Dense(64, 128, rng=1),
+        dlkit.layers.ReLU(),
+        dlkit.layers.Dropout(0.2, rng=2),
+        dlkit.layers.Dense(128, 10, rng=3),
+        dlkit.layers.Softmax(),
+    )
+    model.compile(optimizer="adam", loss="categorical_cross_entropy", metrics=["accuracy"], lr=1e-3)
+    model.fit(
+        X_train,
+        y_train,
+        epochs=200,
+        batch_size=32,
+        validation_data=(X_val, y_val),
+        callbacks=[
+            dlkit.callbacks.EarlyStopping(patience=10, restore_best_weights=True),
+            dlkit.callbacks.ReduceLROnPlateau(factor=0.5, patience=4),
+        ],
+        rng=0,
+        verbose=0,
+    )
+    assert round(model.evaluate(X_val, y_val)["accuracy"] * 288) == 282
+    sequential_test = round(model.evaluate(X_test, y_test)["accuracy"] * 359)
+    assert (own_test, sequential_test) == (348, 347)  # one image apart

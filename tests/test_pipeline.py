@@ -127,14 +127,15 @@ def test_templates_come_from_config_only():
     broken = copy.deepcopy(nb)
     next(c for c in broken.cells if notebooks.grade_id(c) == "setup").source = "import dlkit"
     broken.cells[0].source = broken.cells[0].source.replace(
-        config.GITHUB_REPOSITORY, "someone/else"
+        config.PUBLIC_REPOSITORY, "someone/else"
     )
     assert notebooks.render_templates(broken, a) == ["badge", "setup cell"]
     assert notebooks.render_templates(broken, a) == []
-    # the repository is named in config.py and nowhere else in the tooling
+    # the repositories are named in config.py and nowhere else in the tooling
     for path in (ROOT / "course").glob("*.py"):
         if path.name != "config.py":
-            assert config.GITHUB_REPOSITORY not in path.read_text(), path
+            for repository in filter(None, (config.GITHUB_REPOSITORY, config.STUDENT_REPOSITORY)):
+                assert repository not in path.read_text(), path
 
 
 def test_collect_accepts_folders_and_zips(tmp_path):

@@ -102,6 +102,18 @@ def test_confusion_matrix_and_image_grid():
     plt.close("all")
 
 
+def test_roc_curve_plot():
+    from dlkit import metrics
+
+    fpr, tpr, _ = metrics.roc_curve([0, 1, 1, 0], [0.1, 0.8, 0.4, 0.4])
+    ax = plot.plot_roc_curve(fpr, tpr, label="model")
+    lines = ax.get_lines()
+    assert len(lines) == 2  # the chance diagonal and the curve
+    assert lines[1].get_xdata().tolist() == fpr.tolist()
+    with pytest.raises(ValueError, match="same length"):
+        plot.plot_roc_curve([0, 1], [0, 0.5, 1])
+
+
 def test_plot_feature_maps_shows_one_row_per_layer_with_maps():
     from dlkit import layers, models
 

@@ -232,6 +232,34 @@ def test_gradient_norms_vanish_with_sigmoid_not_with_relu():
     assert 0.1 < relu[0] / relu[-1] < 10, "ReLU + He keeps gradients of one size"
 
 
+def test_threshold_explorer_slider_moves_the_counts_and_the_roc_point():
+    rng = np.random.default_rng(0)
+    y = rng.integers(0, 2, size=80)
+    p = np.clip(0.5 + 0.3 * (y - 0.5) + 0.25 * rng.normal(size=80), 0, 1)
+    ex = widgets.threshold_explorer(y, p, threshold=0.5)
+    _ = ex.widget
+    [slider] = ex.controls
+    before_png = ex._image.value
+    at_half = ex.draw()
+    assert at_half["tp"] == np.sum((p >= 0.5) & (y == 1))
+    assert at_half["fp"] == np.sum((p >= 0.5) & (y == 0))
+    assert at_half["cm"].sum() == 80
+    slider.value = 0.2  # the observer fires synchronously: lower threshold, more flagged
+    low = ex.draw()
+    assert ex.threshold == 0.2 and ex._image.value != before_png
+    assert low["recall"] >= at_half["recall"] and low["fp"] >= at_half["fp"]
+    assert ex._point.get_xdata()[0] == low["fpr"] and ex._point.get_ydata()[0] == low["tpr"]
+    slider.value = 0.0  # everything flagged: the ROC point is (1, 1)
+    assert (ex.draw()["fpr"], ex.draw()["tpr"]) == (1.0, 1.0)
+
+
+def test_threshold_explorer_refuses_one_class_and_bad_scores():
+    with pytest.raises(ValueError, match="both classes"):
+        widgets.threshold_explorer(np.ones(5, dtype=int), np.linspace(0, 1, 5))
+    with pytest.raises(ValueError, match="one entry per label"):
+        widgets.threshold_explorer(np.array([0, 1, 0]), np.array([0.1, 0.9]))
+
+
 def test_conv_explorer_controls_change_the_feature_map():
     ex = widgets.conv_explorer(kernel="vertical edge", stride=1, pad=0, index=0)
     assert ex.draw().shape == (6, 6)

@@ -18,6 +18,8 @@ module              explorer                                                    
 ``optimizer``       :func:`optimizer_playground`: paths over a 2-D landscape       05
 ``training``        :func:`training_explorer`: loss curves of a small network      05
 ``regularization``  :func:`regularization_explorer`: dropout, L2, network size     06
+``threshold``       :func:`threshold_explorer`: a decision threshold, its           08
+                    confusion matrix and ROC point
 ``conv``            :func:`conv_explorer`: a 3x3 kernel, stride, padding on a digit 09
 ==================  ============================================================  ========
 """
@@ -46,6 +48,8 @@ _HOME = {
     "training_explorer": "training",
     "RegularizationExplorer": "regularization",
     "regularization_explorer": "regularization",
+    "ThresholdExplorer": "threshold",
+    "threshold_explorer": "threshold",
     "ConvExplorer": "conv",
     "conv_explorer": "conv",
 }

@@ -1,0 +1,442 @@
+"""``python -m course publish``: the student repository holds no answer that is not due.
+
+Fast tests publish into a temporary folder and read it: what is there and what is not,
+which dlkit functions an ``--upto`` leaves out (exactly the references of later
+exercises, plus private helpers nothing else uses), the error they raise, the git
+history, and the check that no notebook sends students to the instructor repository.
+The slow tests run each release notebook on the fresh Colab-like runtime
+(tests/fresh_runtime.py) with the dlkit published ``--upto`` that notebook installed from
+the published tree: unsolved (every cell outside the graded tests) and solved (its visible
+tests included). A notebook that runs against the dlkit published with it also runs
+against every later one, which leaves out less.
+"""
+
+from __future__ import annotations
+
+import ast
+import copy
+import importlib
+import json
+import re
+import subprocess
+import sys
+import warnings
+
+import pytest
+
+from course import check, config, notebooks, publish
+from course.config import ROOT
+from course.grade import solved_release
+
+IDS = [a.id for a in config.ASSIGNMENTS]
+STUDENT_TOP = {"release", "dlkit", "README.md", "pyproject.toml", "environment.yml"}
+STUDENT_TOP |= {"LICENSE", ".gitignore"}
+
+
+@pytest.fixture(scope="module")
+def published_all(tmp_path_factory):
+    return publish.publish(tmp_path_factory.mktemp("student") / "all", log=lambda *_: None)
+
+
+@pytest.fixture(scope="module")
+def published_05(tmp_path_factory):
+    dest = tmp_path_factory.mktemp("student") / "upto05"
+    return publish.publish(dest, "05_optimizers", log=lambda *_: None)
+
+
+# --- which dlkit objects answer which exercise ------------------------------------------------
+def _resolve(name: str):
+    parts = name.split(".")
+    for cut in range(len(parts), 1, -1):
+        try:
+            obj = importlib.import_module(".".join(parts[:cut]))
+        except ImportError:
+            continue
+        for attr in parts[cut:]:
+            obj = getattr(obj, attr)
+        return obj
+    raise ImportError(name)
+
+
+def test_every_exercise_has_its_dlkit_reference_placed():
+    """A new exercise must be findable: its delegation check names a dlkit reference
+    (or EXTRA_REFERENCES adds one), or NO_REFERENCE says dlkit carries no answer."""
+    assert publish.unplaced_exercises() == [], (
+        "exercises without a dlkit reference for `publish --upto` to leave out: pass the "
+        "reference to checks.check_not_delegating in a test cell, add it to "
+        "EXTRA_REFERENCES in course/publish.py, or list the exercise in NO_REFERENCE"
+    )
+    refs = publish.exercise_references()
+    exercises = {name for per in refs.values() for name in per}
+    for name in publish.EXTRA_REFERENCES:
+        assert name in exercises, f"EXTRA_REFERENCES: no exercise is called {name}"
+    for name in publish.NO_REFERENCE:
+        assert name in exercises, f"NO_REFERENCE: no exercise is called {name}"
+        assert not refs_of(refs, name), f"{name} has a reference: drop it from NO_REFERENCE"
+    for per in refs.values():
+        for names in per.values():
+            for name in names:
+                assert callable(_resolve(name)), name
+
+
+def refs_of(refs, exercise):
+    return next(names for per in refs.values() for n, names in per.items() if n == exercise)
+
+
+def test_needed_early_references_belong_to_later_notebooks():
+    refs = publish.exercise_references()
+    owner = {n: aid for aid, per in refs.items() for names in per.values() for n in names}
+    for name, (needed_by, why) in publish.NEEDED_EARLY.items():
+        assert name in owner, f"NEEDED_EARLY: {name} answers no exercise"
+        assert IDS.index(needed_by) < IDS.index(owner[name]), (name, needed_by, owner[name])
+        assert why
+
+
+def test_instructor_readme_lists_what_stays_early():
+    readme = (ROOT / "README.md").read_text()
+    section = readme[readme.index("### Two repositories") : readme.index("### Grading a class")]
+    for name in publish.NEEDED_EARLY:
+        if not name.split(".")[-1].startswith("_"):
+            assert f"{name.split('.')[-1]}`" in section, f"README: say that {name} stays"
+    assert "make publish" in section and "--upto" in section
+
+
+# --- the published tree ---------------------------------------------------------------------
+def _text_files(root):
+    return [p for p in root.rglob("*") if p.is_file() and ".git" not in p.parts]
+
+
+def test_published_tree_holds_only_what_students_need(published_all):
+    dest = published_all.dest
+    assert {p.name for p in dest.iterdir()} == STUDENT_TOP
+    assert sorted(p.name for p in (dest / "release").iterdir()) == IDS
+    for a in config.ASSIGNMENTS:
+        assert (dest / "release" / a.id / a.notebook).read_bytes() == a.path("release").read_bytes()
+    shipped = {p.relative_to(dest / "dlkit") for p in (dest / "dlkit").rglob("*") if p.is_file()}
+    here = {
+        p.relative_to(ROOT / "dlkit")
+        for p in (ROOT / "dlkit").rglob("*")
+        if p.is_file() and "__pycache__" not in p.parts
+    }
+    assert shipped == here, "the published dlkit is this dlkit, data included"
+    for path in _text_files(dest):
+        rel = path.relative_to(dest).as_posix()
+        assert not rel.startswith(("source/", "solutions/", "tests/", "course/", "bench/")), rel
+        assert "mutants" not in rel and "gradebook" not in rel, rel
+        if path.suffix in (".npz",):
+            continue
+        text = path.read_text()
+        for marker in ("BEGIN SOLUTION", "BEGIN HIDDEN TESTS", "END HIDDEN TESTS"):
+            assert marker not in text, f"{rel} holds {marker!r}"
+        assert "__delegates_" not in text and "__ok_" not in text, f"{rel}: mutant catalogue"
+        assert config.GITHUB_REPOSITORY not in text, f"{rel} names the instructor repository"
+
+
+def test_published_notebooks_leak_no_solution_or_hidden_test(published_all):
+    for a in config.ASSIGNMENTS:
+        source = notebooks.read(a.path("source"))
+        text = (published_all.dest / "release" / a.id / a.notebook).read_text()
+        assert check.find_leaks(source, text) == [], a.id
+        readme = (published_all.dest / "README.md").read_text()
+        assert check.find_leaks(source, readme) == []
+
+
+def test_student_readme_packaging_and_licence(published_all):
+    dest = published_all.dest
+    readme = (dest / "README.md").read_text()
+    for a in config.ASSIGNMENTS:
+        assert a.colab_url in readme, f"the README's badge for {a.id}"
+    for topic in (
+        "## On Colab",
+        "## On your own machine",
+        "## Checking your work",
+        "## Submitting",
+    ):
+        assert topic in readme
+    assert f"git clone https://github.com/{config.PUBLIC_REPOSITORY}.git" in readme
+    ours = publish.tomllib.loads((ROOT / "pyproject.toml").read_text())["project"]
+    theirs = publish.tomllib.loads((dest / "pyproject.toml").read_text())
+    assert theirs["project"]["name"] == config.DIST_NAME == ours["name"]
+    assert theirs["project"]["dependencies"] == ours["dependencies"]
+    assert theirs["project"]["optional-dependencies"] == {"lab": ["jupyterlab>=4"]}
+    student_text = (dest / "pyproject.toml").read_text() + (dest / "environment.yml").read_text()
+    for tool in ("nbgrader", "pytest", "ruff", "nbval", "playwright"):
+        assert tool not in student_text, f"students do not need {tool}"
+    assert ours["license"] == "MIT"
+    licence = (dest / "LICENSE").read_text()
+    assert licence.startswith("MIT License") and "WITHOUT WARRANTY" in licence
+
+
+def test_the_published_dlkit_builds_and_installs(published_all, tmp_path):
+    """The setup cell pip-installs the student repository: its pyproject must build dlkit."""
+    from fresh_runtime import build_wheel
+
+    wheel = build_wheel(tmp_path, published_all.dest)
+    import zipfile
+
+    names = set(zipfile.ZipFile(wheel).namelist())
+    assert "dlkit/datasets/digits.npz" in names and "dlkit/widgets/optimizer.py" in names
+
+
+def test_publish_refuses_folders_it_did_not_write(tmp_path):
+    (tmp_path / "notes.txt").write_text("mine")
+    with pytest.raises(ValueError, match="notes.txt"):
+        publish.publish(tmp_path, log=lambda *_: None)
+    with pytest.raises(ValueError, match="outside this repository"):
+        publish.publish(ROOT / "student", log=lambda *_: None)
+    with pytest.raises(KeyError, match="unknown assignment"):
+        publish.publish(tmp_path / "x", "99_nothing", log=lambda *_: None)
+
+
+def test_git_makes_one_commit_per_publish(tmp_path):
+    dest = tmp_path / "student"
+    first = publish.publish(dest, "01_perceptron", git=True, log=lambda *_: None)
+    second = publish.publish(dest, "02_forward_propagation", git=True, log=lambda *_: None)
+    assert first.commit != second.commit
+
+    def git(*args):
+        return subprocess.run(
+            ["git", *args], cwd=dest, capture_output=True, text=True, check=True
+        ).stdout
+
+    assert git("rev-list", "--count", "HEAD").strip() == "2"
+    assert git("status", "--porcelain") == ""
+    changed = git("diff", "--name-only", "HEAD~1", "HEAD").split()
+    assert "release/02_forward_propagation/02_forward_propagation.ipynb" in changed
+    assert "Publish the course: notebooks up to 02_forward_propagation" in git("log", "-1")
+
+
+# --- --upto: exactly the later references are left out -----------------------------------
+def _bodies(path) -> dict[str, str]:
+    """Qualified name (within the module) -> source of every function and method."""
+    text = path.read_text()
+    out = {}
+    for node in ast.parse(text).body:
+        items = [(node.name, node)] if isinstance(node, ast.FunctionDef) else []
+        if isinstance(node, ast.ClassDef):
+            items = [
+                (f"{node.name}.{m.name}", m) for m in node.body if isinstance(m, ast.FunctionDef)
+            ]
+        for name, fn in items:
+            out[name] = ast.get_source_segment(text, fn)
+    return out
+
+
+def test_upto_leaves_out_exactly_the_references_of_later_exercises(published_05):
+    dest = published_05.dest
+    expected = publish.left_out("05_optimizers")
+    later = {
+        n for aid in IDS[6:] for names in publish.exercise_references()[aid].values() for n in names
+    }
+    due = {
+        n for aid in IDS[:6] for names in publish.exercise_references()[aid].values() for n in names
+    }
+    # a later exercise may name a due one's reference again (07 rebuilds 02-05's pieces): due wins
+    assert set(expected) == later - due - set(publish.NEEDED_EARLY), (
+        "every later reference, no other"
+    )
+    changed = set()
+    for path in (ROOT / "dlkit").rglob("*.py"):
+        rel = path.relative_to(ROOT / "dlkit")
+        module = "dlkit." + rel.with_suffix("").as_posix().replace("/", ".")
+        module = module.removesuffix(".__init__")
+        before, after = _bodies(path), _bodies(dest / "dlkit" / rel)
+        assert before.keys() == after.keys(), module
+        for name in before:
+            if before[name] != after[name]:
+                changed.add(f"{module}.{name}")
+                assert "raise Unreleased(" in after[name], f"{module}.{name}"
+    # everything changed is a left-out reference, a method of a left-out class, or a
+    # private helper that only left-out code used (the twin behind a public name)
+    classes = {n for n in expected if n.split(".")[-1][0].isupper()}
+    for c in changed:
+        assert (
+            c in expected
+            or any(c.startswith(cls + ".") for cls in classes)
+            or c.split(".")[-1].startswith("_")
+        ), f"{c} was left out but answers no later exercise"
+    for name in expected:
+        assert name in changed or any(c.startswith(name + ".") for c in changed), name
+    # nothing of notebooks 00..05 changed
+    assert not (changed & due)
+    assert published_05.assignments == IDS[:6]
+    assert sorted(p.name for p in (dest / "release").iterdir()) == IDS[:6]
+
+
+def test_left_out_references_raise_a_clear_error(published_05):
+    """In the published dlkit: every left-out reference raises Unreleased naming its notebook,
+    every module imports, and the references of due notebooks work."""
+    probe = """
+import importlib, inspect, json, sys
+import numpy as np
+out = {}
+for name, assignment in json.loads(sys.argv[1]).items():
+    parts = name.split(".")
+    obj = importlib.import_module(".".join(parts[:2]))
+    for attr in parts[2:]:
+        obj = getattr(obj, attr)
+    required = [
+        p for p in inspect.signature(obj).parameters.values()
+        if p.default is p.empty and p.kind in (p.POSITIONAL_ONLY, p.POSITIONAL_OR_KEYWORD)
+    ]
+    try:
+        obj(*[np.ones((2, 2))] * len(required))
+        out[name] = "ran"
+    except Exception as exc:
+        out[name] = f"{type(exc).__name__}: {exc}"
+import pkgutil, dlkit
+for m in pkgutil.walk_packages(dlkit.__path__, "dlkit."):
+    importlib.import_module(m.name)
+out["__file__"] = dlkit.__file__
+out["sigmoid"] = float(dlkit.activations.sigmoid(0.0))
+out["adam"] = dlkit.optim.adam_step(np.ones(2), np.ones(2), np.zeros(2), np.zeros(2), 1)[0].tolist()
+print(json.dumps(out))
+"""
+    dest = published_05.dest
+    names = {n: a for n, a in publish.left_out("05_optimizers").items() if n.count(".") == 2}
+    result = subprocess.run(
+        [sys.executable, "-c", probe, json.dumps(names)],
+        cwd=dest,
+        capture_output=True,
+        text=True,
+        env={"PYTHONPATH": str(dest), "PATH": "/usr/bin:/bin", "MPLBACKEND": "Agg"},
+    )
+    assert result.returncode == 0, result.stderr
+    out = json.loads(result.stdout)
+    assert out.pop("__file__").startswith(str(dest))
+    assert out.pop("sigmoid") == 0.5 and out.pop("adam") == pytest.approx([0.999, 0.999])
+    for name, assignment in names.items():
+        assert out[name].startswith("Unreleased: " + name), out[name]
+        assert f"available once notebook {assignment} is published" in out[name], out[name]
+
+
+@pytest.mark.parametrize("upto", IDS[:-1])
+def test_every_cut_off_strips_cleanly_and_imports(upto, tmp_path):
+    """Each `--upto` finds every later reference where the map says and leaves a dlkit whose
+    modules all import (a new exercise whose reference the stripper cannot place fails here)."""
+    import shutil
+
+    pkg = tmp_path / "dlkit"
+    shutil.copytree(ROOT / "dlkit", pkg, ignore=shutil.ignore_patterns("__pycache__"))
+    names = publish.left_out(upto)
+    done = publish.strip(pkg, names)
+    stripped = {n for per in done.values() for n in per}
+    for name in names:
+        assert name in stripped or any(s.startswith(name + ".") for s in stripped), name
+    code = "import importlib, pkgutil, dlkit\nfor m in pkgutil.walk_packages(dlkit.__path__, 'dlkit.'):\n    importlib.import_module(m.name)\nprint(dlkit.__file__)"
+    result = subprocess.run(
+        [sys.executable, "-c", code],
+        cwd=tmp_path,
+        capture_output=True,
+        text=True,
+        env={"PYTHONPATH": str(tmp_path), "PATH": "/usr/bin:/bin", "MPLBACKEND": "Agg"},
+    )
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.strip().startswith(str(pkg))
+
+
+def test_strip_keeps_the_rest_of_a_module_byte_for_byte(tmp_path):
+    pkg = tmp_path / "dlkit"
+    pkg.mkdir()
+    (pkg / "m.py").write_text(
+        'def keep(x):\n    """Kept."""\n    return x\n\n\n'
+        "def _twin(x):\n    return x * 2  # the arithmetic\n\n\n"
+        'def answer(x):\n    """Doubles.\n\n    More.\n    """\n    # the answer\n    return _twin(x)\n\n\n'
+        "class Obj:\n    k = 1\n\n    def run(self):\n        return _twin(self.k)\n"
+    )
+    done = publish.strip(pkg, {"dlkit.m.answer": "09_x", "dlkit.m.Obj": "09_x"})
+    text = (pkg / "m.py").read_text()
+    assert text.startswith('def keep(x):\n    """Kept."""\n    return x\n')
+    assert "x * 2" not in text and "the answer" not in text and "More." not in text
+    assert '    """Doubles."""' in text and "    k = 1" in text
+    assert done == {"dlkit.m": ["dlkit.m.Obj.run", "dlkit.m._twin", "dlkit.m.answer"]}
+    ast.parse(text)
+
+
+# --- badges and install lines point at the student repository -----------------------------
+def test_badges_and_install_lines_point_at_the_student_repository():
+    assert config.STUDENT_REPOSITORY, "this course is configured with a student repository"
+    assert config.STUDENT_REPOSITORY in config.INSTALL_URL
+    for a in config.ASSIGNMENTS:
+        assert config.STUDENT_REPOSITORY in a.colab_url
+        for stage in ("source", "release"):
+            assert check.instructor_links(notebooks.read(a.path(stage))) == [], (stage, a.id)
+
+
+def test_check_names_the_cell_that_points_at_the_instructor_repository(monkeypatch):
+    a = config.ASSIGNMENTS[0]
+    nb = notebooks.read(a.path("release"))
+    bad = copy.deepcopy(nb)
+    setup = next(i for i, c in enumerate(bad.cells) if notebooks.grade_id(c) == "setup")
+    old, new = config.PUBLIC_REPOSITORY, config.GITHUB_REPOSITORY
+    bad.cells[0].source = bad.cells[0].source.replace(old, new)
+    bad.cells[setup].source = bad.cells[setup].source.replace(old, new)
+    problems = check.instructor_links(bad)
+    assert len(problems) == 2, problems
+    assert problems[0].startswith("cell 0 (") and "Colab badge" in problems[0]
+    assert problems[1].startswith(f"cell {setup} (setup) installs dlkit from the instructor")
+    # a longer repository name that starts with the instructor's is not the instructor's
+    assert check.instructor_links(nb, config.GITHUB_REPOSITORY.split("/")[0] + "/dlfs") == []
+    # course check reports it with the notebook's name
+    monkeypatch.setattr(
+        notebooks,
+        "read",
+        lambda path, _real=notebooks.read: bad if path == a.path("release") else _real(path),
+    )
+    problems = check.check(assignments=[a], drift=False, log=lambda *_: None)
+    assert any(p.startswith(f"release/{a.id}: cell 0") for p in problems), problems
+
+
+# --- the notebooks run against the published dlkit (slow) ---------------------------------
+@pytest.fixture(scope="session")
+def colab_base():
+    from fresh_runtime import base_venv, find_python
+
+    python, note = find_python()
+    if note:
+        warnings.warn(note, stacklevel=1)
+    return base_venv(python)
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("a", config.ASSIGNMENTS, ids=lambda a: a.id)
+def test_notebook_runs_against_the_dlkit_published_with_it(a, colab_base, tmp_path):
+    """`publish --upto <a>`, then notebook <a> on the Colab-like runtime with that dlkit
+    installed from the published tree: unsolved (cells outside the graded tests, widgets
+    live, their controls moved) and solved (visible tests included) must hit no left-out
+    reference. For the last notebook, this is the full publish (nothing left out: the
+    unsolved run shows that the published tree installs and runs)."""
+    from fresh_runtime import build_wheel, run_notebook
+
+    dest = tmp_path / "student"
+    publish.publish(dest, a.id, log=lambda *_: None)
+    wheel = build_wheel(tmp_path / "wheel", dest)
+    runs = [("release", notebooks.read(dest / "release" / a.id / a.notebook), False)]
+    if publish.left_out(a.id):  # else this dlkit is the checkout's, whose solutions build runs
+        runs.append(("solved", solved_release(a.id, "all"), True))
+    for label, nb, tests in runs:
+        run = run_notebook(a.id, colab_base, wheel, tmp_path / label, nb=nb, keep_tests=tests)
+        assert run.after["file"].startswith(run.before["prefix"] + "/"), run.after["file"]
+        problems = run.unexpected_errors()
+        assert not problems, f"{label}:\n" + "\n\n".join(problems)
+        assert all(m["redrawn_by"] for m in run.controls), run.controls
+        if tests:
+            assert any(c.kind == "test" for c in run.cells)
+    assert not re.search(r"Unreleased", json.dumps([c.outputs for c in run.cells]))
+
+
+@pytest.mark.slow
+def test_the_open_notebook_needs_its_own_references(colab_base, tmp_path):
+    """Why `--upto 05` keeps 05's references (README): the visible tests of 05, solved,
+    fail against a dlkit without them."""
+    from fresh_runtime import build_wheel, run_notebook
+
+    publish.publish(tmp_path / "student", "04_backpropagation", log=lambda *_: None)
+    wheel = build_wheel(tmp_path / "wheel", tmp_path / "student")
+    solved = solved_release("05_optimizers", "all")
+    run = run_notebook(
+        "05_optimizers", colab_base, wheel, tmp_path / "run", nb=solved, keep_tests=True
+    )
+    failed = {c.error["evalue"].split()[0] for c in run.cells if c.error and c.kind == "test"}
+    assert {"dlkit.optim.adam_step", "dlkit.optim.rmsprop_step"} <= failed, failed
+    assert any(c.error and c.kind == "demo" for c in run.cells)

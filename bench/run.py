@@ -90,6 +90,8 @@ def bench_sliders(moves: int = 30) -> None:
     _ = threshold.widget
     convolution = widgets.conv_explorer()
     _ = convolution.widget
+    through_time = widgets.gradient_through_time_explorer()
+    _ = through_time.widget
     for label, move in (
         (
             "neuron explorer: move w1, redraw PNG",
@@ -146,6 +148,10 @@ def bench_sliders(moves: int = 30) -> None:
         (
             "convolution explorer: stride 1-3",
             lambda i: setattr(convolution.controls[1], "value", 1 + i % 3),
+        ),
+        (
+            "gradients through time explorer: scale of Wh 0.5-3",
+            lambda i: setattr(through_time.controls[1], "value", 0.5 + 2.5 * i / moves),
         ),
     ):
         samples = []

@@ -26,6 +26,8 @@ optim        update rules (GD, momentum, AdaGrad, RMSProp, Adam) as pure steps, 
 landscapes   2-D loss surfaces (ravine, Rosenbrock, saddle) and an optimizer's path on one
 conv         2-D convolution (im2col) and max pooling on (N, C, H, W) batches, with their
              backward passes
+recurrent    embeddings, the vanilla RNN (step, forward, backpropagation through time),
+             clipping by global norm, a memory task and a small RNN trained on it
 
 Above it:
 
@@ -72,6 +74,7 @@ __all__ = [
     "optim",
     "landscapes",
     "conv",
+    "recurrent",
     "layers",
     "train",
     "callbacks",

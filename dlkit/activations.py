@@ -97,7 +97,7 @@ def tanh_grad(z):
 def relu(z):
     """Rectified linear unit ``max(0, z)``."""
     z = _z(z)
-    return _out(np.maximum(z, 0).astype(z.dtype))
+    return _out(np.maximum(z, 0).astype(z.dtype, copy=False))
 
 
 def relu_grad(z):

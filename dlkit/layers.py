@@ -339,8 +339,39 @@ class Dense(Layer):
         """``backward`` without ``dX``: for the first layer, whose input needs no gradient."""
         self._require_forward(self.X)
         dout = as_float_array(dout, "dout", ndim=2)
-        self.grads["W"], self.grads["b"] = _dense_param_grads(dout, self.X)
+        if not self._param_grads_into(dout):
+            self.grads["W"], self.grads["b"] = _dense_param_grads(dout, self.X)
         self._add_decay()
+
+    def _backward_fit(self, dout) -> np.ndarray:
+        """``backward`` as ``fit`` runs it: the same three products, ``dW`` and ``db``
+        written into the layer's own gradient arrays (:meth:`_param_grads_into`)."""
+        self._require_forward(self.X)
+        dout = as_float_array(dout, "dout", ndim=2)
+        W = self.params["W"]
+        if dout.shape != (self.X.shape[0], W.shape[1]) or not self._param_grads_into(dout):
+            return self.backward(dout)
+        self._add_decay()
+        return dout @ W.T
+
+    def _param_grads_into(self, dout: np.ndarray) -> bool:
+        """``dW = X.T @ dout`` and ``db = dout.sum(axis=0)`` into arrays this layer owns,
+        allocated on the first call and reused by every later one (``fit`` only: no
+        weight-sized allocation per step). The arrays that ``zero_grad``, ``backward``
+        or a user put in ``grads`` are never written into; the first call replaces
+        them. Returns False (nothing done) when the dtypes or shapes do not allow it."""
+        W, X = self.params["W"], self.X
+        dtype = np.result_type(X, dout)
+        if dtype != W.dtype or X.ndim != 2 or dout.shape != (X.shape[0], W.shape[1]):
+            return False
+        own = getattr(self, "_own_grads", None)
+        if own is None or own[0].shape != W.shape or own[0].dtype != dtype:
+            own = self._own_grads = (np.empty_like(W), np.empty(W.shape[1], dtype=dtype))
+        dW, db = own
+        np.matmul(X.T, dout, out=dW)
+        np.sum(dout, axis=0, out=db)
+        self.grads["W"], self.grads["b"] = dW, db
+        return True
 
     def _add_decay(self) -> None:
         if self.l2:

@@ -84,10 +84,13 @@ class Sequential(Layer):
         stack = self.layers[:-1] if skip_last else self.layers
         for i in range(len(stack) - 1, -1, -1):
             layer = stack[i]
-            if i == 0 and isinstance(layer, Dense):
-                layer._param_grads(dout)
-                return
-            dout = layer.backward(dout)
+            if isinstance(layer, Dense):
+                if i == 0:
+                    layer._param_grads(dout)
+                    return
+                dout = layer._backward_fit(dout)
+            else:
+                dout = layer.backward(dout)
 
     def parameters(self):
         """``(layer, name)`` pairs of every parameter, in layer order (for optimizers)."""

@@ -20,7 +20,12 @@ Two layers, one set of formulas:
   ``opt.update(w, g)`` advances a single array instead (the optimizer playground
   moves a point on a 2-D surface this way).
 
-Both layers run the same in-place kernels, so they cannot disagree.
+Both layers run the same formulas as the same operations in the same order: the pure
+steps through the in-place kernels (``_adam`` ...), the objects through their twins
+(``_adam_into`` ...), which put every temporary into two work arrays allocated once per
+parameter (``out=``), so that a step allocates nothing. The results are identical bit
+for bit (tests/test_inplace.py); a gradient whose dtype differs from the weights' takes
+the allocating kernels, whose casting is the pure steps'.
 
 Momentum, two forms
 -------------------
@@ -172,6 +177,76 @@ def _adam(w, g, m, v, t, lr, beta1, beta2, eps):
     denom /= root_c2
     denom += eps
     w -= (lr / (1.0 - beta1**t)) * m / denom
+
+
+# -- the same rules into preallocated scratch arrays (the optimizer objects' fast path) -----
+# Each one does exactly the operations of the kernel above, in the same order and the same
+# dtype, so the results are identical bit for bit; only the temporaries are not allocated
+# anew on every step (an allocation of a weight-sized array costs page faults every time).
+# ``a`` and ``b`` are scratch arrays shaped and typed like ``w``; their content is garbage.
+def _gd_into(w, g, lr, a, b):
+    np.multiply(g, lr, out=a)
+    w -= a
+
+
+def _ema_momentum_into(w, g, v, lr, beta, a, b):
+    v *= beta
+    np.multiply(g, 1.0 - beta, out=a)
+    v += a
+    np.multiply(v, lr, out=a)
+    w -= a
+
+
+def _classical_momentum_into(w, g, v, lr, beta, nesterov, a, b):
+    v *= beta
+    v += g
+    if nesterov:
+        np.multiply(v, beta, out=a)
+        a += g
+        a *= lr
+    else:
+        np.multiply(v, lr, out=a)
+    w -= a
+
+
+def _scaled_step_into(w, g, root, lr, eps, a, b):
+    """``w -= lr * g / (root + eps)`` with ``root`` already in ``a``."""
+    a += eps
+    np.multiply(g, lr, out=b)
+    b /= a
+    w -= b
+
+
+def _adagrad_into(w, g, G, lr, eps, a, b):
+    np.multiply(g, g, out=a)
+    G += a
+    np.sqrt(G, out=a)
+    _scaled_step_into(w, g, a, lr, eps, a, b)
+
+
+def _rmsprop_into(w, g, s, lr, beta, eps, a, b):
+    s *= beta
+    np.multiply(g, g, out=a)
+    a *= 1.0 - beta
+    s += a
+    np.sqrt(s, out=a)
+    _scaled_step_into(w, g, a, lr, eps, a, b)
+
+
+def _adam_into(w, g, m, v, t, lr, beta1, beta2, eps, a, b):
+    m *= beta1
+    np.multiply(g, 1.0 - beta1, out=a)
+    m += a
+    v *= beta2
+    np.multiply(g, g, out=a)
+    a *= 1.0 - beta2
+    v += a
+    np.sqrt(v, out=a)
+    a /= math.sqrt(1.0 - beta2**t)
+    a += eps
+    np.multiply(m, lr / (1.0 - beta1**t), out=b)
+    b /= a
+    w -= b
 
 
 # -- pure steps ----------------------------------------------------------------------
@@ -436,11 +511,29 @@ class Optimizer:
         self.lr = check_positive(lr, "lr")
         self.slots = _slots(params)
         self.state: dict = {}
+        self._scratch: dict = {}  # two work arrays per parameter, reused by every step
         self.t = 0
 
-    # subclasses implement the rule on one array, in place
-    def _apply(self, w: np.ndarray, g: np.ndarray, state: dict) -> None:  # pragma: no cover
+    # subclasses implement the rule on one array, in place; ``scratch`` is None or two
+    # work arrays shaped and typed like ``w`` (then the ``_*_into`` kernels run)
+    def _apply(
+        self, w: np.ndarray, g: np.ndarray, state: dict, scratch
+    ) -> None:  # pragma: no cover
         raise NotImplementedError
+
+    def _work_arrays(self, w: np.ndarray, g: np.ndarray, state: dict, key):
+        """Two scratch arrays for this parameter when every array shares ``w``'s dtype and
+        shape (the usual case), else None: mixed dtypes take the allocating kernels, whose
+        casting rules are the pure steps'."""
+        if g.dtype != w.dtype or g.shape != w.shape:
+            return None
+        for value in state.values():
+            if isinstance(value, np.ndarray) and (value.dtype != w.dtype or value.shape != w.shape):
+                return None
+        scratch = self._scratch.get(key)
+        if scratch is None or scratch[0].shape != w.shape or scratch[0].dtype != w.dtype:
+            scratch = self._scratch[key] = (np.empty_like(w), np.empty_like(w))
+        return scratch
 
     @staticmethod
     def _slot(state: dict, name: str, w: np.ndarray) -> np.ndarray:
@@ -453,7 +546,7 @@ class Optimizer:
     def _advance(self, w: np.ndarray, g: np.ndarray, key) -> None:
         state = self.state.setdefault(key, {"t": 0})
         state["t"] += 1  # each parameter counts its own steps (Adam's t, from 1)
-        self._apply(w, g, state)
+        self._apply(w, g, state, self._work_arrays(w, g, state, key))
 
     def step(self) -> None:
         """Update every parameter from its gradient (``layer.grads[name]``), in place."""
@@ -483,6 +576,7 @@ class Optimizer:
     def reset(self) -> None:
         """Forget all state (velocities, squared-gradient sums, the step count)."""
         self.state.clear()
+        self._scratch.clear()
         self.t = 0
 
     def __repr__(self) -> str:
@@ -497,8 +591,11 @@ class GD(Optimizer):
     def __init__(self, params=None, lr: float = 0.01):
         super().__init__(params, lr)
 
-    def _apply(self, w, g, state):
-        _gd(w, g, self.lr)
+    def _apply(self, w, g, state, scratch):
+        if scratch is None:
+            _gd(w, g, self.lr)
+        else:
+            _gd_into(w, g, self.lr, *scratch)
 
 
 class SGD(Optimizer):
@@ -513,12 +610,15 @@ class SGD(Optimizer):
         self.momentum = _beta(momentum, "momentum")
         self.nesterov = bool(nesterov)
 
-    def _apply(self, w, g, state):
+    def _apply(self, w, g, state, scratch):
         if self.momentum == 0:
-            _gd(w, g, self.lr)
+            GD._apply(self, w, g, state, scratch)
             return
         v = self._slot(state, "v", w)
-        _classical_momentum(w, g, v, self.lr, self.momentum, self.nesterov)
+        if scratch is None:
+            _classical_momentum(w, g, v, self.lr, self.momentum, self.nesterov)
+        else:
+            _classical_momentum_into(w, g, v, self.lr, self.momentum, self.nesterov, *scratch)
 
     def __repr__(self) -> str:
         return f"SGD(lr={self.lr:g}, momentum={self.momentum:g}, nesterov={self.nesterov})"
@@ -533,9 +633,12 @@ class Momentum(Optimizer):
         super().__init__(params, lr)
         self.beta = _beta(beta, "beta")
 
-    def _apply(self, w, g, state):
+    def _apply(self, w, g, state, scratch):
         v = self._slot(state, "v", w)
-        _ema_momentum(w, g, v, self.lr, self.beta)
+        if scratch is None:
+            _ema_momentum(w, g, v, self.lr, self.beta)
+        else:
+            _ema_momentum_into(w, g, v, self.lr, self.beta, *scratch)
 
     def __repr__(self) -> str:
         return f"Momentum(lr={self.lr:g}, beta={self.beta:g})"
@@ -550,9 +653,12 @@ class AdaGrad(Optimizer):
         super().__init__(params, lr)
         self.eps = check_positive(eps, "eps", allow_zero=True)
 
-    def _apply(self, w, g, state):
+    def _apply(self, w, g, state, scratch):
         G = self._slot(state, "G", w)
-        _adagrad(w, g, G, self.lr, self.eps)
+        if scratch is None:
+            _adagrad(w, g, G, self.lr, self.eps)
+        else:
+            _adagrad_into(w, g, G, self.lr, self.eps, *scratch)
 
 
 class RMSProp(Optimizer):
@@ -565,9 +671,12 @@ class RMSProp(Optimizer):
         self.beta = _beta(beta, "beta")
         self.eps = check_positive(eps, "eps", allow_zero=True)
 
-    def _apply(self, w, g, state):
+    def _apply(self, w, g, state, scratch):
         s = self._slot(state, "s", w)
-        _rmsprop(w, g, s, self.lr, self.beta, self.eps)
+        if scratch is None:
+            _rmsprop(w, g, s, self.lr, self.beta, self.eps)
+        else:
+            _rmsprop_into(w, g, s, self.lr, self.beta, self.eps, *scratch)
 
     def __repr__(self) -> str:
         return f"RMSProp(lr={self.lr:g}, beta={self.beta:g})"
@@ -591,10 +700,14 @@ class Adam(Optimizer):
         self.beta2 = _beta(beta2, "beta2")
         self.eps = check_positive(eps, "eps", allow_zero=True)
 
-    def _apply(self, w, g, state):
+    def _apply(self, w, g, state, scratch):
         m = self._slot(state, "m", w)
         v = self._slot(state, "v", w)
-        _adam(w, g, m, v, state["t"], self.lr, self.beta1, self.beta2, self.eps)
+        args = (w, g, m, v, state["t"], self.lr, self.beta1, self.beta2, self.eps)
+        if scratch is None:
+            _adam(*args)
+        else:
+            _adam_into(*args, *scratch)
 
     def __repr__(self) -> str:
         return f"Adam(lr={self.lr:g}, beta1={self.beta1:g}, beta2={self.beta2:g})"

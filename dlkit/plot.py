@@ -35,6 +35,7 @@ __all__ = [
     "plot_image_grid",
     "plot_roc_curve",
     "plot_feature_maps",
+    "sequence_model_diagrams",
 ]
 
 #: width, height in inches of a single-panel figure
@@ -665,4 +666,88 @@ def plot_feature_maps(model, image, *, max_maps: int = 8, cmap: str = "gray_r", 
             else:
                 ax.set_axis_off()
         line[0].set_ylabel(label, fontsize="small")
+
+
+def sequence_model_diagrams():
+    """A picture of the roads a gradient takes back through time: vanilla RNN, LSTM, attention.
+
+    Returns the pyplot figure (three rows). Red labels say what the gradient is multiplied
+    by on each arrow on its way back from the output (right) to the first step (left).
+    """
+    import matplotlib.pyplot as plt  # lazy: matplotlib is slow to import
+    from matplotlib.patches import FancyArrowPatch, FancyBboxPatch
+
+    fig, axes = plt.subplots(3, 1, figsize=(9, 6.3))
+    xs = np.arange(5) * 1.6
+    titles = (
+        "vanilla RNN: every step back multiplies by Wh.T and tanh'",
+        "LSTM / GRU: the cell line c only multiplies by the forget gate f_t, and adds",
+        "attention: the output reads every earlier state directly",
+    )
+
+    def box(ax, x, y, text, color):
+        ax.add_patch(
+            FancyBboxPatch(
+                (x - 0.35, y - 0.25), 0.7, 0.5, boxstyle="round,pad=0.03", fc=color, ec="k"
+            )
+        )
+        ax.text(x, y, text, ha="center", va="center", fontsize=9)
+
+    def arrow(ax, a, b, label=None, color="k", rad=0.0, dy=0.12):
+        ax.add_patch(
+            FancyArrowPatch(
+                a,
+                b,
+                arrowstyle="-|>",
+                mutation_scale=12,
+                color=color,
+                connectionstyle=f"arc3,rad={rad}",
+            )
+        )
+        if label:
+            ax.text(
+                (a[0] + b[0]) / 2,
+                (a[1] + b[1]) / 2 + dy,
+                label,
+                color="C3",
+                ha="center",
+                fontsize=8,
+            )
+
+    for row, (ax, title) in enumerate(zip(axes, titles, strict=True)):
+        ax.set_xlim(-0.8, xs[-1] + 2.2)
+        ax.set_ylim(-0.9, 1.3)
+        ax.axis("off")
+        ax.set_title(title, fontsize=10, loc="left")
+        for k, x in enumerate(xs):
+            box(ax, x, 0, f"h{k + 1}", "#dbe9f6")
+            ax.text(x, -0.75, f"x{k + 1}", ha="center", fontsize=9)
+            arrow(ax, (x, -0.6), (x, -0.27))
+        out_x = xs[-1] + 1.5
+        box(ax, out_x, 0, "loss", "#f6e0db")
+        if row == 0:
+            for a, b in zip(xs[:-1], xs[1:], strict=True):
+                arrow(ax, (a + 0.37, 0), (b - 0.37, 0), "Wh, tanh'")
+            arrow(ax, (xs[-1] + 0.37, 0), (out_x - 0.37, 0))
+        elif row == 1:
+            for a, b in zip(xs[:-1], xs[1:], strict=True):
+                arrow(ax, (a + 0.37, 0), (b - 0.37, 0), "Wh, tanh'", dy=-0.22)
+                arrow(ax, (a, 0.9), (b, 0.9), "x f_t, +", dy=0.1)
+            for x in xs:
+                arrow(ax, (x, 0.27), (x, 0.85), color="0.5")
+                ax.text(x + 0.08, 0.95, "c", fontsize=9)
+            arrow(ax, (xs[-1] + 0.37, 0), (out_x - 0.37, 0))
+            arrow(ax, (xs[-1], 0.9), (out_x - 0.1, 0.27))
+        else:
+            for x in xs:
+                arrow(ax, (x + 0.2, 0.27), (out_x - 0.2, 0.27), rad=-0.15, color="C2")
+            ax.text(
+                out_x + 0.4,
+                0.45,
+                "softmax weights:\none hop from every step",
+                color="C3",
+                fontsize=8,
+                ha="right",
+            )
+    fig.tight_layout()
     return fig

@@ -30,7 +30,14 @@ the epoch, in evaluation mode; ``"lr"`` is the learning rate used during the epo
 Speed: softmax + categorical cross-entropy (and sigmoid + binary cross-entropy) are
 fused, the backward pass starting from ``dL/dZ = (P - Y) / n``; the first layer's
 input gradient is not computed; a float32 model trains in float32 throughout
-(inputs are cast once to the model's dtype).
+(inputs are cast once to the model's dtype). Per ``fit``, not per batch: one-hot
+targets are checked once and each batch's loss and accuracy are computed from the
+labels; shuffled batches are gathered into two buffers (``np.take(..., out=)``); each
+Dense layer writes ``dW`` and ``db`` into arrays it owns (allocated on the first step,
+then reused: copy ``layer.grads[...]`` if you keep it across steps of ``fit``; arrays
+from ``zero_grad``, ``backward`` or your own are never written into); the optimizer
+objects update in place through preallocated work arrays (:mod:`dlkit.optim`).
+``bench/epoch.py`` measures an epoch against PyTorch and against the machine's GEMM rate.
 
 Progress is shown by the :class:`dlkit.callbacks.ProgressBar` callback, which reaches the
 screen through :mod:`dlkit.display` (a live loss plot, or its one-line text bar).
@@ -83,6 +90,26 @@ class _Objective:
 
     def value(self, Y, out) -> float:
         return self.loss_f(Y, out)
+
+    def labels_of(self, Y: np.ndarray) -> np.ndarray | None:
+        """The class of every row when ``Y`` is exactly one-hot and the loss is the fused
+        softmax + categorical cross-entropy, else None. Checked once per ``fit``: the loss
+        and the accuracy of each batch then need only the labels (:meth:`value_from_labels`)."""
+        if not (self.fused and self.per_sample) or Y.ndim != 2 or Y.shape[1] < 2:
+            return None
+        if not (np.all((Y == 0) | (Y == 1)) and np.all(Y.sum(axis=1) == 1)):
+            return None
+        return Y.argmax(axis=1)
+
+    @staticmethod
+    def value_from_labels(labels: np.ndarray, P: np.ndarray, eps: float = 1e-12) -> float:
+        """Mean categorical cross-entropy from the labels: ``-mean(log clip(P[i, y_i]))``,
+        the value of :func:`dlkit.losses.categorical_cross_entropy` without its per-call
+        checks (they were done once on the whole of ``Y``) and without the zero terms."""
+        p = P[np.arange(P.shape[0]), labels].astype(np.float64)
+        np.clip(p, eps, 1.0, out=p)
+        np.log(p, out=p)
+        return float(-np.sum(p) / P.shape[0])
 
     def dout(self, Y, out) -> np.ndarray:
         if self.fused:
@@ -214,6 +241,14 @@ def train_loop(
         callback.params = params
         callback.on_train_begin(model)
     with_accuracy = running and "accuracy" in metrics
+    # per fit, not per batch: the labels of one-hot targets (the loss and the accuracy of a
+    # batch then need no check of Y and no argmax of it), and two batch buffers that every
+    # shuffled batch is gathered into (np.take, no new arrays per batch)
+    labels = objective.labels_of(Y) if running else None
+    gather = shuffle and batch < n and X.ndim >= 1 and X.flags.c_contiguous
+    if gather:
+        X_buf = np.empty((batch, *X.shape[1:]), dtype=X.dtype)
+        Y_buf = np.empty((batch, *Y.shape[1:]), dtype=Y.dtype)
     try:
         for epoch in range(epochs):
             _set_mode(model, True)
@@ -221,16 +256,33 @@ def train_loop(
             order = rng.permutation(n) if shuffle and batch < n else None
             total, correct = 0.0, 0
             for start in range(0, n, batch):
+                lab = None
                 if order is None:
                     Xb, Yb = X[start : start + batch], Y[start : start + batch]
+                    if labels is not None:
+                        lab = labels[start : start + batch]
                 else:
                     idx = order[start : start + batch]
-                    Xb, Yb = X[idx], Y[idx]
+                    if gather:
+                        m = idx.shape[0]
+                        Xb = np.take(X, idx, axis=0, out=X_buf[:m], mode="clip")
+                        Yb = np.take(Y, idx, axis=0, out=Y_buf[:m], mode="clip")
+                    else:
+                        Xb, Yb = X[idx], Y[idx]
+                    if labels is not None:
+                        lab = labels[idx]
                 out = model.forward(Xb)
                 if running:
-                    total += (objective.value(Yb, out) + _penalty(model)) * Xb.shape[0]
+                    if lab is None:
+                        value = objective.value(Yb, out)
+                    else:
+                        value = objective.value_from_labels(lab, out)
+                    total += (value + _penalty(model)) * Xb.shape[0]
                 if with_accuracy:
-                    correct += _n_correct(Yb, out)
+                    if lab is None:
+                        correct += _n_correct(Yb, out)
+                    else:
+                        correct += int(np.count_nonzero(out.argmax(axis=1) == lab))
                 _backward(model, objective.dout(Yb, out), objective.fused)
                 optimizer.step()
             _set_mode(model, False)

@@ -177,6 +177,9 @@ DOWNSTREAM = {
         "im2col": ["conv2d_forward", "conv2d_backward"],
         "maxpool2d": ["maxpool2d_backward"],
     },
+    "10_recurrent": {
+        "rnn_step": ["rnn_forward"],
+    },
 }
 
 

@@ -133,3 +133,11 @@ def test_plot_feature_maps_shows_one_row_per_layer_with_maps():
         plot.plot_feature_maps(model, np.ones((4, 4)))
     with pytest.raises(ValueError, match="feature maps"):
         plot.plot_feature_maps(models.Sequential(L.Flatten()), np.ones((1, 2, 2)))
+
+
+def test_sequence_model_diagrams_draw_three_rows():
+    fig = plot.sequence_model_diagrams()
+    assert len(fig.axes) == 3
+    titles = [ax.get_title(loc="left") for ax in fig.axes]
+    assert "RNN" in titles[0] and "LSTM" in titles[1] and "attention" in titles[2]
+    plt.close(fig)

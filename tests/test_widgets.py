@@ -286,3 +286,21 @@ def test_conv_explorer_controls_change_the_feature_map():
 def test_conv_explorer_rejects_a_bad_kernel():
     with pytest.raises(ValueError, match="3x3"):
         widgets.ConvExplorer(kernel=np.ones((2, 2)))
+
+
+def test_gradient_through_time_follows_its_controls():
+    g = widgets.gradient_through_time_explorer(T=10, scale=1.0, activation="identity")
+    _ = g.widget
+    steps, scale, activation, max_norm = g.controls
+    steps.value = 25
+    raw, clipped = g._lines
+    assert raw.get_xdata().size == 25 and g.axes[0].get_yscale() == "log"
+    scale.value = 1.2  # identity: the norm grows by exactly 1.2 per step back
+    ys = raw.get_ydata()
+    assert ys[0] / ys[-1] == pytest.approx(1.2**24)
+    max_norm.value = 5.0  # the global norm is far above 5: the clipped curve sits lower, same shape
+    ratio = clipped.get_ydata() / raw.get_ydata()
+    assert np.allclose(ratio, ratio[0]) and ratio[0] < 1
+    assert "clipped" in g.axes[0].get_title()
+    activation.value = "tanh"  # tanh' < 1 on top of the same Wh: the first steps get less
+    assert raw.get_ydata()[0] < ys[0]

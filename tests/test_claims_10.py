@@ -1,0 +1,86 @@
+"""The numbers that the prose of notebook 10 quotes from its own figures and cells.
+
+Each test recomputes, with dlkit, what a cell of 10_recurrent computes, and pins the
+values the markdown states. No notebook is executed; the two training runs take about a
+second each.
+"""
+
+import functools
+
+import numpy as np
+import pytest
+
+from dlkit import recurrent
+
+
+def test_10_try_it_cells():
+    H, _ = recurrent.rnn_forward(
+        np.ones((1, 4, 1)), np.zeros((1, 1)), np.array([[0.5]]), np.array([[1.0]]), np.zeros(1)
+    )
+    assert np.round(H.ravel(), 2).tolist() == [0.46, 0.75, 0.85, 0.87]
+    h = recurrent.rnn_step(
+        np.ones((2, 3)), np.zeros((2, 4)), np.full((3, 4), 0.1), np.eye(4), np.zeros(4)
+    )
+    assert np.allclose(h, 0.291, atol=5e-4)
+    clipped = recurrent.clip_gradients([np.array([3.0, 0.0]), np.array([[0.0], [4.0]])], 1.0)
+    assert np.allclose(clipped[0], [0.6, 0]) and np.allclose(clipped[1], [[0], [0.8]])
+    dE = recurrent.embedding_backward(np.ones((3, 2)), np.array([1, 1, 0]), 4)
+    assert dE.tolist() == [[1, 1], [2, 2], [0, 0], [0, 0]]
+
+
+def _first_over_last(scale, activation):
+    norms = recurrent.gradient_through_time(T=50, scale=scale, activation=activation, rng=0)
+    return norms[0] / norms[-1]
+
+
+def test_10_identity_changes_the_norm_by_the_scale_per_step():
+    assert _first_over_last(1.0, "identity") == pytest.approx(1.0)
+    assert _first_over_last(0.9, "identity") == pytest.approx(0.9**49)
+    assert round(0.9**49, 3) == 0.006
+    assert _first_over_last(1.1, "identity") == pytest.approx(1.1**49)
+    assert round(1.1**49) == 107
+
+
+def test_10_tanh_vanishes_at_scale_1_holds_at_2_explodes_at_3():
+    assert 3e-11 < _first_over_last(1.0, "tanh") < 3e-10  # "about 10^-10"
+    assert 4 < _first_over_last(2.0, "tanh") < 6  # "grows about 5 times"
+    assert 1.5e5 < _first_over_last(3.0, "tanh") < 2.5e5  # "about 2 * 10^5"
+
+
+@functools.cache
+def _run(T, max_norm=5.0):
+    ids, y = recurrent.memory_task(1000, T=T, rng=1)
+    test_ids, test_y = recurrent.memory_task(1000, T=T, rng=2)
+    params, history = recurrent.train_memory_rnn(
+        ids, y, hidden=16, epochs=8, rng=0, max_norm=max_norm
+    )
+    accuracy = np.mean(recurrent.memory_rnn_predict(params, test_ids).argmax(axis=1) == test_y)
+    return history, accuracy
+
+
+def test_10_baseline_without_memory_is_at_chance():
+    ids, y = recurrent.memory_task(1000, T=20, rng=1)
+    test_ids, test_y = recurrent.memory_task(1000, T=20, rng=2)
+    table = np.zeros((4, 4))
+    np.add.at(table, (ids[:, -1], y), 1)
+    assert round(np.mean(table.argmax(axis=1)[test_ids[:, -1]] == test_y), 3) == 0.247
+
+
+def test_10_rnn_remembers_20_steps():
+    history, accuracy = _run(20)
+    acc = history["accuracy"]
+    assert acc[0] > 0.25  # past the baseline within the first epoch
+    assert acc[5] < 1.0 and all(a == 1.0 for a in acc[6:])  # every training sequence from epoch 7
+    assert accuracy == 1.0
+    assert 4.9 < max(history["grad_norm"]) < 5.0  # "just under the threshold (4.98)"
+
+
+def test_10_rnn_stalls_at_40_steps_with_one_gradient_spike():
+    history, accuracy = _run(40)
+    assert round(accuracy, 3) == 0.456
+    assert all(0.43 < a < 0.52 for a in history["accuracy"][2:])  # "stalls near 0.5"
+    norms = history["grad_norm"]
+    assert int(np.argmax(norms)) == 1 and 4e3 < norms[1] < 6e3  # epoch 2, about 5 * 10^3
+    assert norms[1] > 1000 * np.median(norms)  # "a thousand times the usual"
+    _, unclipped = _run(40, None)
+    assert round(unclipped, 3) == 0.384

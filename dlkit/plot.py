@@ -666,6 +666,7 @@ def plot_feature_maps(model, image, *, max_maps: int = 8, cmap: str = "gray_r", 
             else:
                 ax.set_axis_off()
         line[0].set_ylabel(label, fontsize="small")
+    return fig
 
 
 def sequence_model_diagrams():

@@ -88,6 +88,8 @@ def bench_sliders(moves: int = 30) -> None:
     p_heart = np.linspace(0.02, 0.98, 80) ** (1 - 0.5 * y_heart)
     threshold = widgets.threshold_explorer(y_heart, p_heart)
     _ = threshold.widget
+    convolution = widgets.conv_explorer()
+    _ = convolution.widget
     through_time = widgets.gradient_through_time_explorer()
     _ = through_time.widget
     for label, move in (
@@ -138,6 +140,14 @@ def bench_sliders(moves: int = 30) -> None:
         (
             "threshold explorer: decision threshold",
             lambda i: setattr(threshold.controls[0], "value", round(i / moves, 2)),
+        ),
+        (
+            "convolution explorer: move the digit",
+            lambda i: setattr(convolution.controls[3], "value", i),
+        ),
+        (
+            "convolution explorer: stride 1-3",
+            lambda i: setattr(convolution.controls[1], "value", 1 + i % 3),
         ),
         (
             "gradients through time explorer: scale of Wh 0.5-3",
@@ -214,6 +224,7 @@ SECTIONS = {
     "sliders": bench_sliders,
     "notebooks": bench_notebooks,
     "epoch": lambda: bench_script("epoch"),
+    "conv": lambda: bench_script("conv"),
     # 60 submissions keep `make bench` short; bench/grading.py alone defaults to 200
     "grading": lambda: bench_script("grading", "--n", "60"),
 }

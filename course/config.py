@@ -71,6 +71,7 @@ ASSIGNMENTS: tuple[Assignment, ...] = (
     ),
     Assignment("07_capstone", "Capstone: a digit classifier from scratch", 180, 51),
     Assignment("08_heart_disease", "A real project: predicting heart disease", 120, 28),
+    Assignment("09_convolutions", "Convolutional networks from scratch", 120, 30),
     Assignment("10_recurrent", "Sequences and recurrent networks from scratch", 120, 30),
 )
 

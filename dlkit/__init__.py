@@ -24,12 +24,15 @@ optim        update rules (GD, momentum, AdaGrad, RMSProp, Adam) as pure steps, 
              step(w, g, state) callables (step_rule) and as optimizer objects, the
              update-to-weight ratio, mini-batches, learning-rate schedules (PlateauSchedule)
 landscapes   2-D loss surfaces (ravine, Rosenbrock, saddle) and an optimizer's path on one
+conv         2-D convolution (im2col) and max pooling on (N, C, H, W) batches, with their
+             backward passes
 recurrent    embeddings, the vanilla RNN (step, forward, backpropagation through time),
              clipping by global norm, a memory task and a small RNN trained on it
 
 Above it:
 
-layers       layer objects (Dense, activations, Dropout, BatchNorm) and the functional
+layers       layer objects (Dense, activations, Dropout, BatchNorm, Conv2D, MaxPool2D,
+             Flatten) and the functional
              passes (dense_forward/backward, mlp_forward/backward)
 train        the one training loop (train_loop), a minimal fit(model, X, Y, lr=...), and
              fit_mlp(params, X, Y, step), the functional loop of notebook 05
@@ -70,6 +73,7 @@ __all__ = [
     "data",
     "optim",
     "landscapes",
+    "conv",
     "recurrent",
     "layers",
     "train",

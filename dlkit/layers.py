@@ -33,7 +33,7 @@ from collections.abc import Sequence
 
 import numpy as np
 
-from . import activations, regularization
+from . import activations, conv, regularization
 from ._validation import (
     as_2d,
     as_float_array,
@@ -63,6 +63,9 @@ __all__ = [
     "Softmax",
     "Dropout",
     "BatchNorm",
+    "Conv2D",
+    "MaxPool2D",
+    "Flatten",
 ]
 
 OUTPUT_ACTIVATIONS = (*activations.ACTIVATIONS, "softmax")
@@ -543,3 +546,119 @@ class BatchNorm(Layer):
 
     def __repr__(self) -> str:
         return f"BatchNorm({self.n_features}, momentum={self.momentum:g})"
+
+
+class Conv2D(Layer):
+    """2-D convolution over a batch (N, C, H, W) with ``F`` filters of shape (C, kh, kw).
+
+    The arithmetic is :func:`dlkit.conv.conv2d_forward` and :func:`dlkit.conv.conv2d_backward`
+    (through :func:`dlkit.conv.im2col`). ``W`` has shape (F, C, kh, kw), ``b`` shape (F,);
+    He initialisation with fan-in ``C * kh * kw``. The output is (N, F, out_h, out_w).
+    """
+
+    def __init__(
+        self,
+        in_channels: int,
+        out_channels: int,
+        kernel_size: int = 3,
+        stride: int = 1,
+        pad: int = 0,
+        init: str = "he",
+        rng=None,
+        *,
+        dtype=np.float64,
+    ):
+        super().__init__()
+        self.in_channels = check_int(in_channels, "in_channels", minimum=1)
+        self.out_channels = check_int(out_channels, "out_channels", minimum=1)
+        self.kernel_size = check_int(kernel_size, "kernel_size", minimum=1)
+        self.stride = check_int(stride, "stride", minimum=1)
+        self.pad = check_int(pad, "pad", minimum=0)
+        self.init = init
+        dtype = _float_dtype(dtype)
+        k, C, F = self.kernel_size, self.in_channels, self.out_channels
+        W = init_weights(C * k * k, F, init, rng).T.reshape(F, C, k, k)
+        self.params = {"W": np.ascontiguousarray(W, dtype=dtype), "b": np.zeros(F, dtype=dtype)}
+        self.zero_grad()
+        self.X: np.ndarray | None = None
+        self._cols: np.ndarray | None = None
+
+    def forward(self, X) -> np.ndarray:
+        X = conv._as_batch(X)
+        if X.shape[1] != self.in_channels:
+            raise ValueError(
+                f"X must have {self.in_channels} channels for {self!r}: shape (N, {self.in_channels}, H, W); "
+                f"got {X.shape}."
+            )
+        self.X = X
+        W, b = self.params["W"], self.params["b"]
+        F, k = W.shape[0], self.kernel_size
+        # the same arithmetic as conv.conv2d_forward, in the channels-first layout of
+        # conv._cols_t (kept for dW in the backward pass)
+        self._cols, out_h, out_w = conv._cols_t(
+            X.transpose(1, 0, 2, 3), k, k, self.stride, self.pad
+        )
+        out = W.reshape(F, -1).astype(X.dtype, copy=False) @ self._cols
+        out += b.astype(out.dtype, copy=False)[:, None]
+        self._out_hw = (out_h, out_w)
+        return out.reshape(F, X.shape[0], out_h, out_w).transpose(1, 0, 2, 3)
+
+    def backward(self, dout) -> np.ndarray:
+        self._require_forward(self.X)
+        W = self.params["W"]
+        F, k = W.shape[0], self.kernel_size
+        dout = as_float_array(dout, "dout", ndim=4)
+        d2 = np.ascontiguousarray(dout.transpose(1, 0, 2, 3)).reshape(F, -1)
+        self.grads["W"] = (d2 @ self._cols.T).reshape(W.shape).astype(W.dtype, copy=False)
+        self.grads["b"] = d2.sum(axis=1).astype(W.dtype, copy=False)
+        dcols = W.reshape(F, -1).T.astype(d2.dtype, copy=False) @ d2
+        return conv._col2im_t(dcols, self.X.shape, k, k, self.stride, self.pad, *self._out_hw)
+
+    def __repr__(self) -> str:
+        k = self.kernel_size
+        return (
+            f"Conv2D({self.in_channels} -> {self.out_channels}, kernel={k}x{k}, "
+            f"stride={self.stride}, pad={self.pad})"
+        )
+
+
+class MaxPool2D(Layer):
+    """Max pooling over ``size x size`` windows (:func:`dlkit.conv.maxpool2d`); no parameters."""
+
+    def __init__(self, size: int = 2, stride: int | None = None):
+        super().__init__()
+        self.size = check_int(size, "size", minimum=1)
+        self.stride = self.size if stride is None else check_int(stride, "stride", minimum=1)
+        self.X: np.ndarray | None = None
+
+    def forward(self, X) -> np.ndarray:
+        self.X = conv._as_batch(X)
+        return conv.maxpool2d(self.X, self.size, self.stride)
+
+    def backward(self, dout) -> np.ndarray:
+        self._require_forward(self.X)
+        return conv.maxpool2d_backward(dout, self.X, self.size, self.stride)
+
+    def __repr__(self) -> str:
+        return f"MaxPool2D(size={self.size}, stride={self.stride})"
+
+
+class Flatten(Layer):
+    """(N, d1, d2, ...) -> (N, d1 * d2 * ...): from feature maps to the input of a Dense layer."""
+
+    def __init__(self):
+        super().__init__()
+        self.shape: tuple[int, ...] | None = None
+
+    def forward(self, X) -> np.ndarray:
+        X = as_float_array(X, "X")
+        if X.ndim < 2:
+            raise ValueError(
+                f"X must have a batch axis and at least one more; got shape {X.shape}."
+            )
+        self.shape = X.shape
+        return X.reshape(X.shape[0], -1)
+
+    def backward(self, dout) -> np.ndarray:
+        self._require_forward(self.shape)
+        return as_float_array(dout, "dout").reshape(self.shape)

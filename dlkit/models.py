@@ -197,7 +197,9 @@ class Sequential(Layer):
             )
 
     def _inputs(self, X, name: str = "X") -> np.ndarray:
-        X = as_2d(X, name)
+        X = as_float_array(X, name)
+        if X.ndim < 2:
+            X = as_2d(X, name)  # raises with the reshape hint
         return X.astype(self.dtype, copy=False)
 
     def _targets(self, X: np.ndarray, y, name: str = "y") -> np.ndarray:

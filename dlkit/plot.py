@@ -34,6 +34,7 @@ __all__ = [
     "plot_confusion_matrix",
     "plot_image_grid",
     "plot_roc_curve",
+    "plot_feature_maps",
     "sequence_model_diagrams",
 ]
 
@@ -622,6 +623,50 @@ def plot_roc_curve(fpr, tpr, ax=None, *, label: str | None = None, chance: bool 
     if label or chance:
         ax.legend(fontsize="small", loc="lower right")
     return ax
+
+
+def plot_feature_maps(model, image, *, max_maps: int = 8, cmap: str = "gray_r", size: float = 0.9):
+    """What a CNN makes of one image: a row per layer that outputs feature maps.
+
+    ``model`` is a :class:`dlkit.models.Sequential` (or anything with a ``layers`` list
+    whose layers are callables); ``image`` has shape (C, H, W) or (1, C, H, W). The image
+    goes through the layers in evaluation mode, one at a time, and each layer whose output
+    is a batch of maps (N, F, h, w) gets a row with its first ``max_maps`` maps, each
+    scaled on its own (dark is large with the default ``cmap``). Returns the Figure.
+    """
+    import matplotlib.pyplot as plt  # lazy: matplotlib is slow to import
+
+    x = np.asarray(image, dtype=float)
+    if x.ndim == 3:
+        x = x[None]
+    if x.ndim != 4 or x.shape[0] != 1:
+        raise ValueError(
+            f"image must have shape (C, H, W) or (1, C, H, W); got {np.shape(image)}. "
+            "For a grey 8x8 digit use image.reshape(1, 8, 8)."
+        )
+    rows = []
+    for k, layer in enumerate(getattr(model, "layers", [])):
+        x = layer(x)
+        if np.ndim(x) == 4:
+            rows.append((f"{k}: {type(layer).__name__}", np.asarray(x)[0, :max_maps]))
+    if not rows:
+        raise ValueError("model has no layer that outputs feature maps (N, F, h, w).")
+    ncols = max(maps.shape[0] for _, maps in rows)
+    fig, axes = plt.subplots(
+        len(rows), ncols, figsize=(size * ncols + 1.2, (size + 0.25) * len(rows)),
+        squeeze=False, layout="constrained",
+    )  # fmt: skip
+    for (label, maps), line in zip(rows, axes, strict=True):
+        for f, ax in enumerate(line):
+            ax.set_xticks([])
+            ax.set_yticks([])
+            if f < maps.shape[0]:
+                ax.imshow(maps[f], cmap=cmap, interpolation="nearest")
+                ax.set_title(f"map {f}", fontsize="small")
+            else:
+                ax.set_axis_off()
+        line[0].set_ylabel(label, fontsize="small")
+    return fig
 
 
 def sequence_model_diagrams():

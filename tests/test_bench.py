@@ -26,6 +26,8 @@ def test_results_hold_a_measured_figure_for_every_benchmark_row():
         "epoch on MNIST-sized data: dlkit",
         "epoch on MNIST-sized data: torch",
         "epoch time, dlkit / PyTorch CPU",
+        "conv layer time, dlkit / PyTorch CPU",
+        "CNN epoch time, dlkit / PyTorch CPU",
         "autograde throughput: plain nbgrader (sequential)",
         "autograde throughput: course grader, 2 workers",
         "class report (course report)",

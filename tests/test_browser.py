@@ -80,12 +80,14 @@ WIDGET_CELLS = [
     "dlkit.widgets.regularization_explorer()",
     "import numpy as np\ny_h = np.tile([0, 1], 30)\np_h = np.linspace(0.05, 0.95, 60) ** (1 - 0.5 * y_h)\n"
     "dlkit.widgets.threshold_explorer(y_h, p_h)",
+    "dlkit.widgets.conv_explorer()",
     "dlkit.widgets.gradient_through_time_explorer()",
 ]
 # module -> (labels that identify the widget, labels of the sliders to move)
 NOTEBOOKS = {
     "01_perceptron": (("w1", "w2", "b"), ("w1", "w2", "b")),
     "05_optimizers": (("surface", "learning rate", "momentum β"), ("learning rate", "momentum β")),
+    "09_convolutions": (("kernel", "stride", "padding", "digit"), ("stride", "padding", "digit")),
     "10_recurrent": (("steps T", "scale of Wh", "max_norm"), ("scale of Wh", "max_norm")),
 }
 VERSIONS = ("release", "solutions")

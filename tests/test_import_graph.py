@@ -8,7 +8,7 @@ floors, from the bottom up (a module imports only from its own floor or below):
 floor       modules
 ==========  ===========================================================================
 0 ground    _validation activations losses init regularization metrics gradcheck
-            perceptron data optim landscapes recurrent (NumPy only)
+            perceptron data optim landscapes conv recurrent (NumPy only)
 1           layers
 2           train, callbacks (train may import callbacks, never the reverse: no cycle)
 3           models
@@ -44,6 +44,7 @@ GROUND = {
     "data",
     "optim",
     "landscapes",
+    "conv",
     "recurrent",
 }
 FLOORS = {

@@ -164,6 +164,19 @@ DOWNSTREAM = {
         "mlp_backward": ["fit_mlp", "network_grad_check"],
         "adam_update": ["fit_mlp", "network_grad_check"],
     },
+    "09_convolutions": {
+        "conv_output_size": [
+            "conv2d_single",
+            "im2col",
+            "conv2d_forward",
+            "conv2d_backward",
+            "maxpool2d",
+            "maxpool2d_backward",
+        ],
+        "pad2d": ["im2col", "conv2d_forward", "conv2d_backward"],
+        "im2col": ["conv2d_forward", "conv2d_backward"],
+        "maxpool2d": ["maxpool2d_backward"],
+    },
     "10_recurrent": {
         "rnn_step": ["rnn_forward"],
     },

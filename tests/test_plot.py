@@ -114,6 +114,27 @@ def test_roc_curve_plot():
         plot.plot_roc_curve([0, 1], [0, 0.5, 1])
 
 
+def test_plot_feature_maps_shows_one_row_per_layer_with_maps():
+    from dlkit import layers, models
+
+    L = layers
+    model = models.Sequential(
+        L.Conv2D(1, 3, 3, pad=1, rng=0),
+        L.ReLU(),
+        L.MaxPool2D(2),
+        L.Flatten(),
+        L.Dense(12, 2, rng=1),
+    )
+    fig = plot.plot_feature_maps(model, np.ones((1, 4, 4)))
+    rows = [ax.get_ylabel() for ax in fig.axes if ax.get_ylabel()]
+    assert rows == ["0: Conv2D", "1: ReLU", "2: MaxPool2D"]
+    assert len(fig.axes) == 3 * 3
+    with pytest.raises(ValueError, match="shape"):
+        plot.plot_feature_maps(model, np.ones((4, 4)))
+    with pytest.raises(ValueError, match="feature maps"):
+        plot.plot_feature_maps(models.Sequential(L.Flatten()), np.ones((1, 2, 2)))
+
+
 def test_sequence_model_diagrams_draw_three_rows():
     fig = plot.sequence_model_diagrams()
     assert len(fig.axes) == 3

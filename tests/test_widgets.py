@@ -5,6 +5,7 @@ import os
 import numpy as np
 import pytest
 
+from dlkit import conv as dlkit_conv
 from dlkit import data, widgets
 
 ipywidgets = pytest.importorskip("ipywidgets")
@@ -257,6 +258,34 @@ def test_threshold_explorer_refuses_one_class_and_bad_scores():
         widgets.threshold_explorer(np.ones(5, dtype=int), np.linspace(0, 1, 5))
     with pytest.raises(ValueError, match="one entry per label"):
         widgets.threshold_explorer(np.array([0, 1, 0]), np.array([0.1, 0.9]))
+
+
+def test_conv_explorer_controls_change_the_feature_map():
+    ex = widgets.conv_explorer(kernel="vertical edge", stride=1, pad=0, index=0)
+    assert ex.draw().shape == (6, 6)
+    _ = ex.widget
+    menu, stride, pad, index, _grid = ex.controls
+    before = ex._image.value
+    stride.value = 2  # the observer fires synchronously, no kernel needed
+    assert ex.stride == 2 and ex.feature_map().shape == (3, 3)
+    assert ex._image.value != before
+    pad.value = 1
+    assert ex.feature_map().shape == (4, 4)
+    menu.value = "blur"
+    assert np.allclose(ex.kernel, 1 / 9) and [b.value for b in ex._boxes] == [1 / 9] * 9
+    ex._boxes[4].value = 2.0  # typing a number makes the kernel custom
+    assert ex.kernel[1, 1] == 2.0 and ex.preset == "custom" and menu.value == "custom"
+    index.value = 5
+    digit = data.digits(return_images=True)[0][5]
+    expected = dlkit_conv.conv2d_forward(
+        digit[None, None], ex.kernel[None, None], np.zeros(1), 2, 1
+    )[0, 0]
+    assert np.allclose(ex.draw(), expected)
+
+
+def test_conv_explorer_rejects_a_bad_kernel():
+    with pytest.raises(ValueError, match="3x3"):
+        widgets.ConvExplorer(kernel=np.ones((2, 2)))
 
 
 def test_gradient_through_time_follows_its_controls():

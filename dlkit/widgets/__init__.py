@@ -20,6 +20,7 @@ module              explorer                                                    
 ``regularization``  :func:`regularization_explorer`: dropout, L2, network size     06
 ``threshold``       :func:`threshold_explorer`: a decision threshold, its           08
                     confusion matrix and ROC point
+``conv``            :func:`conv_explorer`: a 3x3 kernel, stride, padding on a digit 09
 ``through_time``    :func:`gradient_through_time_explorer`: gradients through      10
                     time, the scale of Wh, tanh', clipping
 ==================  ============================================================  ========
@@ -51,6 +52,8 @@ _HOME = {
     "regularization_explorer": "regularization",
     "ThresholdExplorer": "threshold",
     "threshold_explorer": "threshold",
+    "ConvExplorer": "conv",
+    "conv_explorer": "conv",
     "GradientThroughTime": "through_time",
     "gradient_through_time_explorer": "through_time",
 }

@@ -35,6 +35,9 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from nbformat import from_dict
+
+from . import notebooks
 from .config import ASSIGNMENTS
 from .preprocessors import _REDACTED, hidden_test_lines
 
@@ -132,21 +135,10 @@ def failure_message(output: dict, hidden: set[str]) -> tuple[str, str]:
     return _clean(title, MAX_TITLE), _clean(hint, MAX_HINT)
 
 
-def _groups(cells: list[dict]) -> list[tuple[str, dict]]:
-    """(exercise, test cell) in notebook order; a test belongs to the answer cell above it."""
-    exercise, out = "", []
-    for cell in cells:
-        meta = cell.get("metadata", {}).get("nbgrader", {})
-        if meta.get("solution") and meta.get("grade_id"):
-            exercise = meta["grade_id"]
-        elif meta.get("grade") and not meta.get("solution"):
-            out.append((exercise or "(before the first exercise)", cell))
-    return out
-
-
-def _source(cell: dict) -> str:
-    src = cell.get("source", "")
-    return "".join(src) if isinstance(src, list) else src
+def _test_id(cell: dict) -> str | None:
+    """The grade_id of a test cell (graded, not an answer), else None."""
+    meta = cell.get("metadata", {}).get("nbgrader", {})
+    return meta.get("grade_id") if meta.get("grade") and not meta.get("solution") else None
 
 
 def _read_json(path: Path):
@@ -180,6 +172,7 @@ def build(workdir: Path) -> list[AssignmentReport]:
     workdir = Path(workdir).resolve()
     grades = _gradebook(workdir)
     manifest = _read_json(workdir / "manifest.json") or []
+    entries = {(e.get("student"), e.get("assignment")): e for e in manifest}
     results = {}
     for path in sorted((workdir / "results").glob("*/*/result.json")):
         result = _read_json(path)
@@ -203,14 +196,21 @@ def build(workdir: Path) -> list[AssignmentReport]:
         release = workdir / "release" / a.id / a.notebook
         if not release.exists():
             release = a.path("release")
-        rel = _read_json(release) or {"cells": []}
+        rel = from_dict(_read_json(release) or {"cells": []})
+        # each test cell's exercise, as the course defines it (course check keeps it so)
+        owner = {
+            notebooks.grade_id(t): name
+            for name, ex in notebooks.exercises(rel).items()
+            for t in ex.tests
+        }
         tests = [
             TestCell(
-                c["metadata"]["nbgrader"]["grade_id"],
-                exercise,
-                float(c["metadata"]["nbgrader"].get("points") or 0),
+                _test_id(c),
+                owner[_test_id(c)],
+                float(notebooks.nbgrader_meta(c).get("points") or 0),
             )
-            for exercise, c in _groups(rel["cells"])
+            for c in rel.cells
+            if _test_id(c)
         ]
         by_id = {t.grade_id: t for t in tests}
         # what feedback redacts; from the source notebook where the course has it, else from
@@ -218,14 +218,7 @@ def build(workdir: Path) -> list[AssignmentReport]:
         hidden = _hidden(a.path("source")) if a.path("source").exists() else None
         report = AssignmentReport(a.id, a.title, float(a.points), tests=tests)
         for student in expected:
-            entry = next(
-                (
-                    e
-                    for e in manifest
-                    if e.get("student") == student and e.get("assignment") == a.id
-                ),
-                {},
-            )
+            entry = entries.get((student, a.id), {})
             result = results.get((student, a.id), {})
             status = str(result.get("status") or "")
             notes = [*entry.get("notes", []), *result.get("notes", [])]
@@ -259,8 +252,6 @@ def build(workdir: Path) -> list[AssignmentReport]:
 
 
 def _hidden(path: Path) -> set[str]:
-    from nbformat import from_dict
-
     nb = _read_json(path)
     try:
         return hidden_test_lines(from_dict(nb)) if isinstance(nb, dict) else set()
@@ -268,50 +259,41 @@ def _hidden(path: Path) -> set[str]:
         return set()
 
 
+def _timed_out(output: dict) -> bool:
+    return any(t in json.dumps(output)[:100_000] for t in _TIMEOUT)
+
+
 def _read_failures(path: Path, student: str, by_id: dict, cells: dict, hidden) -> None:
+    """Count ``student``'s failure messages and time limits into the test cells ``by_id``."""
     if hidden is None:
         hidden = _hidden(path)
     nb = _read_json(path)
     if not isinstance(nb, dict):
         return
-    for _, cell in _groups(nb.get("cells", [])):
-        test = by_id.get(cell["metadata"]["nbgrader"].get("grade_id"))
+    answer_timed_out = False  # an answer cell that hit the limit shows at the next test
+    for cell in nb.get("cells", []):
+        if cell.get("metadata", {}).get("nbgrader", {}).get("solution"):
+            answer_timed_out |= any(_timed_out(o) for o in cell.get("outputs", []))
+            continue
+        test = by_id.get(_test_id(cell))
         if test is None:
             continue
+        if answer_timed_out and student not in test.timeouts:
+            test.timeouts.append(student)
+        answer_timed_out = False
         got, out_of = cells.get(test.grade_id, (0.0, test.points))
         for output in cell.get("outputs", []):
             if output.get("output_type") != "error":
                 continue
             if any(t in str(output.get("ename", "")) for t in _TIMEOUT):
-                test.timeouts.append(student)
+                if student not in test.timeouts:
+                    test.timeouts.append(student)
             if got >= out_of > 0:
                 continue
             title, hint = failure_message(output, hidden)
             key = _NUMBER.sub("#", title) + "\n" + _NUMBER.sub("#", hint)
             test.messages.setdefault(key, Message(title, hint)).students.append(student)
             break
-    for cell in nb.get("cells", []):
-        for output in cell.get("outputs", []):
-            text = json.dumps(output)[:100_000]
-            if any(t in text for t in _TIMEOUT) and cell.get("metadata", {}).get(
-                "nbgrader", {}
-            ).get("solution"):
-                nxt = _next_test(nb["cells"], cell, by_id)
-                if nxt is not None and student not in nxt.timeouts:
-                    nxt.timeouts.append(student)
-
-
-def _next_test(cells: list[dict], cell: dict, by_id: dict):
-    """The first test cell after ``cell`` (where a time-limited answer shows up)."""
-    seen = False
-    for c in cells:
-        if c is cell:
-            seen = True
-        elif seen:
-            test = by_id.get(c.get("metadata", {}).get("nbgrader", {}).get("grade_id"))
-            if test is not None:
-                return test
-    return None
 
 
 # --- writing the report ------------------------------------------------------------------

@@ -196,7 +196,7 @@ def build(workdir: Path) -> list[AssignmentReport]:
         release = workdir / "release" / a.id / a.notebook
         if not release.exists():
             release = a.path("release")
-        rel = from_dict(_read_json(release) or {"cells": []})
+        rel = _notebook(release) or from_dict({"cells": []})
         # each test cell's exercise, as the course defines it (course check keeps it so)
         owner = {
             notebooks.grade_id(t): name
@@ -251,12 +251,20 @@ def build(workdir: Path) -> list[AssignmentReport]:
     return reports
 
 
-def _hidden(path: Path) -> set[str]:
-    nb = _read_json(path)
+def _notebook(path: Path):
+    """The notebook at ``path`` as nbformat reads it (sources joined), None when unreadable."""
+    import nbformat
+
     try:
-        return hidden_test_lines(from_dict(nb)) if isinstance(nb, dict) else set()
+        return nbformat.reads(path.read_text(encoding="utf-8", errors="replace"), as_version=4)
     except Exception:  # a malformed notebook still gets its scores counted
-        return set()
+        return None
+
+
+def _hidden(path: Path) -> set[str]:
+    """What feedback redacts: the lines only the hidden tests of ``path`` hold."""
+    nb = _notebook(path)
+    return hidden_test_lines(nb) if nb is not None else set()
 
 
 def _timed_out(output: dict) -> bool:

@@ -214,3 +214,13 @@ def test_feedback_page_gets_the_graders_notes_on_top():
     )
     assert noted.index("Notes from the grader") < noted.index("<h1>")
     assert noted.count("time limit") == 1 and "a &lt;b&gt; &amp; c" in noted
+
+
+def test_class_report_redacts_what_feedback_redacts():
+    """The report reads notebooks as nbformat does (sources stored as lists of lines)."""
+    from course import report
+    from course.preprocessors import hidden_test_lines
+
+    for a in ASSIGNMENTS:
+        expected = hidden_test_lines(notebooks.read(a.path("source")))
+        assert expected and report._hidden(a.path("source")) == expected, a.id

@@ -78,10 +78,8 @@ class ThresholdExplorer(_Interactive):
             [0], [0], "o", ms=10, color=plot.CLASS_COLORS[0], zorder=5, animated=True
         )
         ax.set_title("where this threshold sits on the ROC curve", fontsize="medium")
-        self._freeze_layout()
-        canvas = self._canvas()
-        canvas.draw()
-        self._background = canvas.copy_from_bbox(self.fig.bbox)
+        self._freeze_layout()  # draws once: what it leaves on the canvas is the static part
+        self._background = self._canvas().copy_from_bbox(self.fig.bbox)
         # the title's own position, now that the layout is fixed
         self._title.set_position(
             self.axes[0].transAxes.inverted().transform(title.get_window_extent().p0)

@@ -105,8 +105,10 @@ def main(argv=None) -> int:
     p_pub.add_argument("dest", type=Path, help="a folder outside this repository")
     p_pub.add_argument(
         "--upto", default=None, metavar="ASSIGNMENT",
-        help="publish the notebooks up to this one; dlkit leaves out the references of "
-        "later notebooks' exercises",
+        help="publish the notebooks up to this one: the earlier ones are due, this one is "
+        "open (out, not yet due); dlkit leaves out the references of this notebook's "
+        "exercises and of every later one (the published notebooks' own calls to them are "
+        "replayed from records). Default: everything, nothing left out",
     )  # fmt: skip
     p_pub.add_argument(
         "--git", action="store_true", help="commit the result (git init on the first publish)"

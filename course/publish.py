@@ -13,16 +13,20 @@ students get a separate one that holds only what they need:
 Nothing from ``source/``, ``solutions/``, ``tests/``, ``course/``, ``bench/``, ``grading/``.
 
 dlkit carries reference implementations (later notebooks build on earlier answers),
-so a student who reads dlkit reads the answers. With ``--upto ASSIGNMENT`` the copied
-dlkit leaves out the references of the exercises of every later notebook: their bodies
-(and every private helper that only they used) are replaced by an error saying when
-they become available. Which dlkit object answers which exercise is read from the
-notebooks themselves (the references each test cell passes to
+so a student who reads dlkit reads the answers. ``--upto ASSIGNMENT`` publishes the
+notebooks up to ASSIGNMENT: those before it are due, ASSIGNMENT itself is open (out, not
+yet due). The copied dlkit leaves out the references of the exercises of ASSIGNMENT and
+every later notebook: their bodies (and every private helper that only they used) are
+replaced by a replay of the calls that the published notebooks make to them (their
+visible tests and demos, recorded by running each published notebook, solved, with the
+full dlkit: course/record.py, course/unreleased.py); any other call raises an error
+saying when they become available. Which dlkit object answers which exercise is read from
+the notebooks themselves (the references each test cell passes to
 ``checks.check_not_delegating``), completed by :data:`EXTRA_REFERENCES`;
 :data:`NO_REFERENCE` lists the exercises whose answer dlkit does not carry, and
-:data:`NEEDED_EARLY` the references that stay because an earlier notebook runs them.
-The last notebook published keeps its own references: its visible tests compare answers
-with them (see the README, "Two repositories").
+:data:`NEEDED_EARLY` the references that stay because a published notebook runs them in
+a way records cannot answer (a widget's sliders, a training loop; see the README, "Two
+repositories").
 """
 
 from __future__ import annotations
@@ -31,7 +35,7 @@ import ast
 import re
 import shutil
 import subprocess
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 from . import config, notebooks
@@ -66,25 +70,58 @@ NO_REFERENCE: dict[str, str] = {
     "build_and_train_heart": "the student trains dlkit's Sequential on purpose (no reference)",
 }
 
-#: References that an earlier notebook runs (in a figure, a demo or a visible test): they
-#: stay in every dlkit published once that notebook is out. Found by running each release
-#: notebook, solved and unsolved, against the dlkit published with it (tests/test_publish.py).
-#: Name -> (the earliest notebook that runs it, what for).
+#: References that stay in the published dlkit once a notebook is out, because that notebook
+#: runs them in a way that recorded calls cannot answer (course/record.py): a widget whose
+#: controls call them with any value, a demo that trains a network for hundreds of steps or
+#: sweeps a fine grid. Every other call a published notebook makes to a left-out reference,
+#: its own visible tests and demos included, is replayed from records. Found by recording
+#: every notebook (publish stops with TooManyCalls otherwise) and by running each release
+#: notebook, solved and unsolved, against the dlkit published with it, widgets live
+#: (tests/test_publish.py). Name -> (the notebook that runs it, what for); when that is the
+#: notebook whose exercise the reference answers, its answer is readable while it is open.
 NEEDED_EARLY: dict[str, tuple[str, str]] = {
-    "dlkit.activations.sigmoid_grad": (
-        "01_perceptron",
-        "the figure of the activation functions draws their derivatives",
-    ),
-    "dlkit.activations.relu_grad": ("01_perceptron", "the same figure"),
-    "dlkit.activations.tanh_grad": ("01_perceptron", "the same figure"),
-    "dlkit.losses.one_hot": (
+    "dlkit.init.init_params": (
         "02_forward_propagation",
-        "the demo of zero initialisation's symmetry trains three steps",
+        "the demos of initialisation push many samples through deep random networks",
     ),
-    "dlkit.layers.mlp_backward": ("02_forward_propagation", "the same demo"),
-    "dlkit.layers.dense_backward": ("02_forward_propagation", "mlp_backward calls it"),
-    "dlkit.optim.gd_step": ("04_backpropagation", "the visible test of train_step"),
-    "dlkit.optim._gd": ("04_backpropagation", "gd_step calls it"),
+    "dlkit.layers.mlp_forward": ("02_forward_propagation", "the same demos"),
+    "dlkit.layers.dense_forward": ("02_forward_propagation", "mlp_forward calls it"),
+    "dlkit.init.init_weights": ("02_forward_propagation", "init_params calls it"),
+    "dlkit.init.small_normal": ("02_forward_propagation", "init_weights calls it"),
+    "dlkit.init.xavier_normal": ("02_forward_propagation", "init_weights calls it"),
+    "dlkit.init.he_normal": ("02_forward_propagation", "init_weights calls it"),
+    "dlkit.losses.mse": ("03_losses", "the loss explorer draws each loss over a fine grid"),
+    "dlkit.losses.mae": ("03_losses", "the same widget"),
+    "dlkit.losses.huber": ("03_losses", "the same widget"),
+    "dlkit.regularization.dropout_forward": (
+        "06_improving_training",
+        "the demos and the regularisation explorer train networks with dropout and L2",
+    ),
+    "dlkit.layers.Dropout": ("06_improving_training", "the same training"),
+    "dlkit.regularization.dropout_backward": ("06_improving_training", "the same training"),
+    "dlkit.regularization.l2_penalty": ("06_improving_training", "the same training"),
+    "dlkit.regularization.l2_grad": ("06_improving_training", "the same training"),
+    "dlkit.callbacks.EarlyStopping": (
+        "06_improving_training",
+        "the demo of early stopping trains with dlkit's callback",
+    ),
+    "dlkit.conv.conv2d_forward": (
+        "09_convolutions",
+        "the small CNN trained on the digits and the convolution explorer",
+    ),
+    "dlkit.conv.im2col": ("09_convolutions", "conv2d_forward calls it"),
+    "dlkit.conv.pad2d": ("09_convolutions", "conv2d_forward calls it"),
+    "dlkit.conv.maxpool2d": ("09_convolutions", "the same CNN"),
+    "dlkit.conv.maxpool2d_backward": ("09_convolutions", "the same CNN"),
+    "dlkit.recurrent.embedding_forward": (
+        "10_recurrent",
+        "the RNN trained on sequences and the gradients-through-time explorer",
+    ),
+    "dlkit.recurrent.embedding_backward": ("10_recurrent", "the same training"),
+    "dlkit.recurrent.rnn_forward": ("10_recurrent", "the same training"),
+    "dlkit.recurrent.rnn_backward": ("10_recurrent", "the same training"),
+    "dlkit.recurrent.global_norm": ("10_recurrent", "the same training clips its gradients"),
+    "dlkit.recurrent.clip_gradients": ("10_recurrent", "the same training"),
 }
 
 
@@ -160,64 +197,74 @@ def unplaced_exercises(assignments=ASSIGNMENTS) -> list[str]:
     ]
 
 
+def owners(assignments=ASSIGNMENTS) -> dict[str, int]:
+    """dlkit qualified name -> index of the first notebook whose exercise it answers."""
+    out: dict[str, int] = {}
+    for i, refs in enumerate(exercise_references(assignments).values()):
+        for names in refs.values():
+            for name in names:
+                out.setdefault(name, i)
+    return out
+
+
 def left_out(upto: str | None, assignments=ASSIGNMENTS) -> dict[str, str]:
-    """dlkit qualified name -> the assignment it answers, for every assignment after ``upto``."""
+    """dlkit qualified name -> the assignment it answers, for ``upto`` (out, not yet due)
+    and every later assignment; the references of the notebooks before it are due."""
     if upto is None:
         return {}
     ids = [a.id for a in assignments]
     if upto not in ids:
         raise KeyError(f"unknown assignment {upto!r}; known: {', '.join(ids)}")
-    later = assignments[ids.index(upto) + 1 :]
+    cut = ids.index(upto)
     due = set()  # references of due notebooks win: one object may answer two exercises
-    for refs in exercise_references(assignments[: ids.index(upto) + 1]).values():
+    for refs in exercise_references(assignments[:cut]).values():
         for names in refs.values():
             due.update(names)
-    out_now = set(ids[: ids.index(upto) + 1])
+    out_now = set(ids[: cut + 1])
     due |= {name for name, (needed_by, _) in NEEDED_EARLY.items() if needed_by in out_now}
     out: dict[str, str] = {}
-    for aid, refs in exercise_references(later).items():
+    for aid, refs in exercise_references(assignments[cut:]).items():
         for names in refs.values():
             for name in names:
-                if name not in due:
+                if not _within(name, due):
                     out.setdefault(name, aid)
     return out
 
 
+def _within(name: str, names) -> bool:
+    """``name`` is one of ``names`` or a method of a class among them."""
+    return name in names or any(name.startswith(n + ".") for n in names)
+
+
 # --- leaving references out of a copy of dlkit ---------------------------------------------
-UNRELEASED_MODULE = '''\
-"""The error raised by a reference that this copy of dlkit leaves out.
-
-Published by ``python -m course publish --upto``: the answers to the exercises of notebooks
-that are not out yet are not in this copy of dlkit. They come with their notebook, when
-the course publishes it.
-"""
-
-
-class Unreleased(NotImplementedError):
-    """A reference left out of this copy of dlkit until its notebook is out."""
-
-    def __init__(self, name: str, assignment: str):
-        super().__init__(
-            f"{name} is left out of this copy of dlkit: it answers an exercise of notebook "
-            f"{assignment}, which is not out yet. It is available once notebook {assignment} "
-            "is published (with it, in the course's repository); until then, write your own."
-        )
-        self.name = name
-        self.assignment = assignment
-'''
-
-
 def _stub_body(node, indent: str, name: str, assignment: str) -> list[str]:
-    """The replacement of a function body: its docstring's first line, then the error."""
+    """The replacement of a function body: its docstring's first line, then the replay of
+    the calls the published notebooks make (course/unreleased.py), else the error."""
     lines = []
     doc = ast.get_docstring(node)
     if doc:
         summary = doc.strip().split("\n\n")[0].replace('"""', "'''").replace("\\", "\\\\")
         lines.append(f'{indent}"""{summary}"""')
-    lines.append(f"{indent}from dlkit._unreleased import Unreleased")
+    lines.append(
+        f"{indent}arguments = dict(locals())  # this call's, before anything else is bound"
+    )
+    lines.append(f"{indent}from dlkit._unreleased import replay")
     lines.append("")
-    lines.append(f'{indent}raise Unreleased("{name}", "{assignment}")')
+    verb = "yield from" if _is_generator(node) else "return"
+    lines.append(f'{indent}{verb} replay("{name}", "{assignment}", arguments)')
     return lines
+
+
+def _is_generator(fn) -> bool:
+    """Whether a function's own body (not a nested function's) yields."""
+    todo = list(fn.body)
+    while todo:
+        node = todo.pop()
+        if isinstance(node, ast.Yield | ast.YieldFrom):
+            return True
+        if not isinstance(node, ast.FunctionDef | ast.AsyncFunctionDef | ast.Lambda | ast.ClassDef):
+            todo.extend(ast.iter_child_nodes(node))
+    return False
 
 
 def _functions(node, prefix: str):
@@ -290,7 +337,7 @@ def strip(pkg: Path, names: dict[str, str]) -> dict[str, list[str]]:
                 targets.append((qual, fn, assignment))
         path.write_text(_replace_bodies(path.read_text(), _dedupe(targets)))
         done[_module_name(pkg, path)] = sorted(t[0] for t in _dedupe(targets))
-    (pkg / "_unreleased.py").write_text(UNRELEASED_MODULE)
+    shutil.copy2(Path(__file__).with_name("unreleased.py"), pkg / "_unreleased.py")
     _strip_orphans(pkg, names, done)
     return done
 
@@ -452,11 +499,8 @@ def _toml_list(items) -> str:
 def student_pyproject() -> str:
     project = tomllib.loads((ROOT / "pyproject.toml").read_text())
     p, setup = project["project"], project["tool"]["setuptools"]
-    package_data = (
-        "{ "
-        + ", ".join(f'"{k}" = {_toml_list(v)}' for k, v in setup["package-data"].items())
-        + " }"
-    )
+    data = {"dlkit": ["_recorded.pkl.gz"], **setup["package-data"]}  # the replayed calls
+    package_data = "{ " + ", ".join(f'"{k}" = {_toml_list(v)}' for k, v in data.items()) + " }"
     return PYPROJECT.format(
         dist=p["name"],
         url=config.PUBLIC_URL,
@@ -559,9 +603,11 @@ def student_readme(assignments, upto: str | None) -> str:
     note = ""
     if upto is not None:
         note = (
-            f"\n\nThe notebooks up to `{upto}` are out. The `dlkit` here leaves out the\n"
-            "reference implementations of the exercises of later notebooks: calling one\n"
-            "raises an error saying when it becomes available."
+            f"\n\nThe notebooks up to `{upto}` are out; `{upto}` is the one you are working on.\n"
+            "The `dlkit` here leaves out the reference implementations of its exercises and\n"
+            "of those of later notebooks: they answer only the calls the notebooks make\n"
+            "themselves (their demos and visible tests), and any other call raises an error\n"
+            "saying when they become available."
         )
     return STUDENT_README.format(
         upto_note=note,
@@ -577,7 +623,63 @@ class Published:
     dest: Path
     assignments: list[str]
     left_out: dict[str, list[str]]  # module -> qualified names left out
+    replayed: dict[str, int] = field(default_factory=dict)  # name -> calls recorded
     commit: str | None = None
+
+
+#: where publish keeps the recorded calls of each notebook (they depend on the notebook,
+#: dlkit and the recorder only; recording a notebook takes as long as running it)
+RECORD_CACHE = ROOT / "build" / "recordings"
+
+
+def watched(k: int, assignments=ASSIGNMENTS) -> dict[str, list]:
+    """What notebook ``k`` is recorded for: every reference first answered in notebook k or
+    later (only those can be left out while it is published) -> [owner, shadows]; a call
+    inside a call of one that is left out whenever it is needs no record of its own. The
+    references that stay once notebook k is out (NEEDED_EARLY) are not recorded."""
+    ids = [a.id for a in assignments]
+    kept = {n for n, (needed_by, _) in NEEDED_EARLY.items() if ids.index(needed_by) <= k}
+    return {
+        name: [owner, not _within(name, NEEDED_EARLY)]
+        for name, owner in owners(assignments).items()
+        if owner >= k and not _within(name, kept)
+    }
+
+
+class TooManyCalls(ValueError):
+    pass
+
+
+def write_records(pkg: Path, shown, removed, assignments=ASSIGNMENTS, cache=RECORD_CACHE):
+    """Record the calls that the published notebooks make to the left-out references and
+    write them beside ``dlkit/_unreleased.py``; return name -> number of calls."""
+    import gzip
+    import pickle
+
+    from .record import recorded
+    from .unreleased import RECORDS
+
+    stripped = {name for names in removed.values() for name in names}
+    ids = [a.id for a in assignments]
+    calls: dict[str, list] = {}
+    for a in shown:
+        found = recorded(a.id, watched(ids.index(a.id), assignments), cache)
+        heavy = {n: count for n, count in found["overflow"].items() if n in stripped}
+        if heavy:
+            raise TooManyCalls(
+                f"{a.id} calls {', '.join(f'{n} ({c} times)' for n, c in heavy.items())}: "
+                "too often, or on too much data, to replay from records; let the notebook run "
+                "the student's function instead, or keep the reference (NEEDED_EARLY in "
+                "course/publish.py)"
+            )
+        for name, entries in found["calls"].items():
+            if name not in stripped:
+                continue
+            mine = calls.setdefault(name, [])
+            mine += [e for e in entries if all(e["exact"] != m["exact"] for m in mine)]
+    with gzip.open(pkg / RECORDS, "wb") as handle:
+        pickle.dump(calls, handle, protocol=4)
+    return {name: len(entries) for name, entries in sorted(calls.items())}
 
 
 def publish(
@@ -587,6 +689,7 @@ def publish(
     git: bool = False,
     assignments=ASSIGNMENTS,
     log=print,
+    cache: Path | None = RECORD_CACHE,
 ) -> Published:
     """Write the student repository into ``dest`` (replacing what a former publish wrote)."""
     dest = Path(dest).resolve()
@@ -621,17 +724,24 @@ def publish(
         ignore=shutil.ignore_patterns("__pycache__", "*.pyc", ".ipynb_checkpoints"),
     )
     removed = strip(dest / "dlkit", left_out(upto, assignments)) if upto else {}
+    replayed = write_records(dest / "dlkit", shown, removed, assignments, cache) if removed else {}
     (dest / "README.md").write_text(student_readme(shown, upto))
     (dest / "pyproject.toml").write_text(student_pyproject())
     (dest / "environment.yml").write_text(ENVIRONMENT)
     holder = "the authors of Deep Learning Fundamentals, from scratch"
     (dest / "LICENSE").write_text(LICENSES[declared_license()].format(holder=holder))
     (dest / ".gitignore").write_text(GITIGNORE)
-    result = Published(dest, [a.id for a in shown], removed)
+    result = Published(dest, [a.id for a in shown], removed, replayed)
     n_left = sum(len(v) for v in removed.values())
+    n_calls = sum(replayed.values())
     log(
         f"published {len(shown)} notebook(s) to {dest}"
-        + (f"; dlkit leaves out {n_left} function(s) of notebooks after {upto}" if upto else "")
+        + (
+            f"; dlkit leaves out {n_left} function(s) of {upto} and later notebooks and "
+            f"replays {n_calls} call(s) the published notebooks make to them"
+            if upto
+            else ""
+        )
     )
     if git:
         result.commit = _commit(dest, upto)

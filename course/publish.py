@@ -93,6 +93,8 @@ NEEDED_EARLY: dict[str, tuple[str, str]] = {
     "dlkit.losses.mse": ("03_losses", "the loss explorer draws each loss over a fine grid"),
     "dlkit.losses.mae": ("03_losses", "the same widget"),
     "dlkit.losses.huber": ("03_losses", "the same widget"),
+    "dlkit.losses.binary_cross_entropy": ("03_losses", "the same widget, for classification"),
+    "dlkit.losses.hinge": ("03_losses", "the same widget, for classification"),
     "dlkit.regularization.dropout_forward": (
         "06_improving_training",
         "the demos and the regularisation explorer train networks with dropout and L2",
@@ -104,6 +106,10 @@ NEEDED_EARLY: dict[str, tuple[str, str]] = {
     "dlkit.callbacks.EarlyStopping": (
         "06_improving_training",
         "the demo of early stopping trains with dlkit's callback",
+    ),
+    "dlkit.metrics.precision_recall_f1": (
+        "08_heart_disease",
+        "the threshold explorer recomputes them for any threshold",
     ),
     "dlkit.conv.conv2d_forward": (
         "09_convolutions",

@@ -4,8 +4,9 @@
 notebook A and later (course/publish.py) and ships, instead, the outcome of every call
 that the published notebooks make to them (course/unreleased.py replays it). This
 module finds those calls: it runs a release notebook with its answers filled in (visible
-tests and demos; no hidden test is in a release notebook) in a fresh Python process, with
-the full dlkit of this checkout, each watched reference's code swapped for a recorder, so
+tests and demos; no hidden test is in a release notebook), then as released (the demos
+that fall back on a reference while an exercise is unfinished), in a fresh Python process,
+with the full dlkit of this checkout, each watched reference's code swapped for a recorder, so
 every call is seen however it is reached (a module attribute, a name imported earlier, a
 method, from inside other dlkit code, inside a delegation check).
 
@@ -239,16 +240,31 @@ def run_notebook(nb, log=lambda *_: None) -> list[str]:
 
 
 def record_notebook(assignment_id: str, watch: dict) -> tuple[dict, list[str]]:
-    """In this process: run the solved release notebook with ``watch`` recorded."""
+    """In this process: run the release notebook solved, then unsolved (demos that fall back
+    on dlkit's reference while an exercise is unfinished), with ``watch`` recorded. Returns
+    the records and the failures of the solved run (the unsolved one stops at its stubs)."""
     import dlkit
 
+    from . import notebooks
+    from .config import get_assignment
     from .grade import solved_release
 
     for module in dlkit.__all__:
         importlib.import_module(f"dlkit.{module}")
     recorder = Recorder(watch)
     recorder.install()
+    # while this notebook is published, what it watches may be left out: its demos must take
+    # the path they take on such a copy (the student's function, not dlkit's)
+    watched = list(watch)
+
+    def released(reference) -> bool:
+        fn = getattr(reference, "__func__", reference)
+        name = f"{getattr(fn, '__module__', '')}.{getattr(fn, '__qualname__', '')}"
+        return not any(name == w or name.startswith(w + ".") for w in watched)
+
+    dlkit.released = released
     failures = run_notebook(solved_release(assignment_id, "all"))
+    run_notebook(notebooks.read(get_assignment(assignment_id).path("release")))
     return {"calls": recorder.calls, "overflow": recorder.overflow}, failures
 
 
@@ -258,7 +274,7 @@ def _fingerprint(assignment_id: str, watch: dict) -> str:
 
     digest = hashlib.sha256(json.dumps(watch, sort_keys=True).encode())
     digest.update(json.dumps(solved_release(assignment_id, "all"), sort_keys=True).encode())
-    get_assignment(assignment_id)
+    digest.update(get_assignment(assignment_id).path("release").read_bytes())
     for path in sorted((ROOT / "dlkit").rglob("*.py")) + [
         Path(__file__),
         Path(__file__).with_name("unreleased.py"),

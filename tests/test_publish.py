@@ -286,8 +286,12 @@ for name, assignment in json.loads(sys.argv[1]).items():
         p for p in inspect.signature(obj).parameters.values()
         if p.default is p.empty and p.kind in (p.POSITIONAL_ONLY, p.POSITIONAL_OR_KEYWORD)
     ]
+    keywords = {
+        p.name: np.ones((2, 2)) for p in inspect.signature(obj).parameters.values()
+        if p.default is p.empty and p.kind == p.KEYWORD_ONLY
+    }
     try:
-        result = obj(*[np.ones((2, 2))] * len(required))
+        result = obj(*[np.ones((2, 2))] * len(required), **keywords)
         if inspect.isgenerator(result):
             list(result)
         out[name] = "ran"
@@ -299,6 +303,8 @@ for m in pkgutil.walk_packages(dlkit.__path__, "dlkit."):
 out["__file__"] = dlkit.__file__
 out["sigmoid"] = float(dlkit.activations.sigmoid(0.0))
 out["sigmoid_grad"] = float(dlkit.activations.sigmoid_grad(0.0))
+out["released"] = [dlkit.released(dlkit.optim.adam_step), dlkit.released(dlkit.layers.mlp_backward),
+    dlkit.released(dlkit.callbacks.EarlyStopping), dlkit.released(dlkit.optim.Optimizer)]
 print(json.dumps(out))
 """
     dest = published_05.dest
@@ -314,6 +320,8 @@ print(json.dumps(out))
     out = json.loads(result.stdout)
     assert out.pop("__file__").startswith(str(dest))
     assert out.pop("sigmoid") == 0.5 and out.pop("sigmoid_grad") == 0.25
+    # what the demos ask before falling back on a reference (the full dlkit has them all)
+    assert out.pop("released") == [False, True, False, True]
     for name, assignment in names.items():
         assert out[name].startswith("Unreleased: " + name), out[name]
         assert f"available once notebook {assignment} is due" in out[name], out[name]
@@ -469,6 +477,15 @@ def test_a_replay_tolerates_rounding_but_not_other_inputs(toy):
         _replay(calls, "scaled", x=x + 1e-3, factor=2.0)
     with pytest.raises(unreleased.Unreleased, match="09_x is due"):
         _replay(calls, "scaled", x=x, factor=3.0)
+
+
+def test_the_full_dlkit_carries_every_reference():
+    import dlkit
+
+    for names in publish.exercise_references().values():
+        for refs in names.values():
+            for name in refs:
+                assert dlkit.released(_resolve(name)), name
 
 
 def test_stubs_keep_generators_generators(tmp_path):

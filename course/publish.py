@@ -117,6 +117,10 @@ NEEDED_EARLY: dict[str, tuple[str, str]] = {
     ),
     "dlkit.conv.im2col": ("09_convolutions", "conv2d_forward calls it"),
     "dlkit.conv.pad2d": ("09_convolutions", "conv2d_forward calls it"),
+    "dlkit.conv.conv_output_size": (
+        "09_convolutions",
+        "the convolution and pooling functions kept here call it, on any shape",
+    ),
     "dlkit.conv.maxpool2d": ("09_convolutions", "the same CNN"),
     "dlkit.conv.maxpool2d_backward": ("09_convolutions", "the same CNN"),
     "dlkit.recurrent.embedding_forward": (

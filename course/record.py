@@ -319,6 +319,9 @@ def recorded(assignment_id: str, watch: dict, cache: Path | None = None) -> dict
         with gzip.open(partial, "wb") as handle:
             pickle.dump(calls, handle)
         partial.replace(cached)
+        for stale in cache.glob(f"{assignment_id}-*.pkl.gz"):  # an older notebook or dlkit
+            if stale != cached:
+                stale.unlink(missing_ok=True)
     return calls
 
 

@@ -25,6 +25,7 @@ import copy
 import gzip
 import hashlib
 import pickle
+import types
 from pathlib import Path
 
 import numpy as np
@@ -39,11 +40,11 @@ class Unreleased(NotImplementedError):
     def __init__(self, name: str, assignment: str):
         super().__init__(
             f"{name} is left out of this copy of dlkit: it answers an exercise of notebook "
-            f"{assignment}, which is not due yet. Until then this copy answers only the calls "
-            "that the published notebooks make themselves (their demos and visible tests, on "
-            "their own inputs), and this call is not one of them: did an earlier cell return "
-            "something else? It is available once notebook "
-            f"{assignment} is due (the course publishes it then); until then, write your own."
+            f"{assignment}, which is not due yet. This copy answers only the calls that the "
+            "published notebooks make themselves (their demos and visible tests, on their own "
+            "inputs), and this call is not one of them: use your own function instead (in a "
+            "demo: finish the exercises above it). It is available once notebook "
+            f"{assignment} is due (the course publishes it then)."
         )
         self.name = name
         self.assignment = assignment
@@ -72,6 +73,15 @@ def canon(value, leaves: list, seen=None):
         return ("dict", tuple((k, canon(v, leaves, seen)) for k, v in items))
     if isinstance(value, np.random.Generator):
         return ("rng", repr(value.bit_generator.state))
+    if isinstance(value, types.ModuleType):
+        return ("module", value.__name__)
+    if isinstance(value, types.FunctionType):  # what it computes: its name and what it holds
+        if id(value) in seen:
+            return ("fn", value.__module__, value.__qualname__)
+        seen.add(id(value))
+        cells = tuple(_cell(c) for c in value.__closure__ or ())
+        held = (value.__defaults__, value.__kwdefaults__, cells)
+        return ("fn", value.__module__, value.__qualname__, canon(held, leaves, seen))
     if callable(value) and hasattr(value, "__qualname__"):
         return ("fn", getattr(value, "__module__", None), value.__qualname__)
     if id(value) in seen:
@@ -80,6 +90,13 @@ def canon(value, leaves: list, seen=None):
         seen.add(id(value))
         return ("obj", type(value).__qualname__, canon(vars(value), leaves, seen))
     return ("other", type(value).__qualname__)
+
+
+def _cell(cell):
+    try:
+        return cell.cell_contents
+    except ValueError:  # an empty cell
+        return None
 
 
 def exact_key(structure, leaves) -> tuple:

@@ -570,6 +570,61 @@ def test_notebook_runs_against_the_dlkit_published_with_it(a, colab_base, tmp_pa
     assert not re.search(r"Unreleased", json.dumps([c.outputs for c in run.cells]))
 
 
+VARIANTS_PROBE = """
+import json, sys
+dest, root, assignment = sys.argv[1:]
+sys.path.insert(0, dest)
+import dlkit  # the published copy, before nbharness puts the checkout first
+
+assert dlkit.__file__.startswith(dest), dlkit.__file__
+sys.path.insert(1, root + "/tests")
+from nbharness import NotebookRun, load_variants, stub_source
+from course.grade import solved_release
+
+run = NotebookRun(solved_release(assignment, "all"))
+out = {"__solved__": {k: f"{type(e).__name__}: {e}" for k, e in run.run_all().items()}}
+variants = [(v.exercise, v.name, v.source, v.correct) for v in load_variants(assignment)]
+variants += [(name, "stub", stub_source(assignment, name), False) for name in run.exercises]
+for exercise, name, source, correct in variants:
+    errors = run.test_errors(exercise, source)
+    out[f"{exercise}__{name}"] = {
+        "correct": correct,
+        "source": source,
+        "errors": {k: f"{type(e).__name__}: {e}" for k, e in errors.items()},
+    }
+print(json.dumps(out))
+"""
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("a", config.ASSIGNMENTS, ids=lambda a: a.id)
+def test_the_open_notebooks_visible_tests_judge_every_variant(a, tmp_path):
+    """With notebook <a> open (`publish --upto <a>`), its visible tests, run against the
+    published dlkit, pass every correct variant of the mutant catalogue and fail a wrong
+    answer or a stub with the check's message, never with a missing reference."""
+    dest = tmp_path / "student"
+    publish.publish(dest, a.id, log=lambda *_: None)
+    result = subprocess.run(
+        [sys.executable, "-c", VARIANTS_PROBE, str(dest), str(ROOT), a.id],
+        cwd=tmp_path,
+        capture_output=True,
+        text=True,
+        env={"PATH": "/usr/bin:/bin", "MPLBACKEND": "Agg", "DLKIT_NO_WIDGETS": "1"},
+    )
+    assert result.returncode == 0, result.stderr[-3000:]
+    out = json.loads(result.stdout.splitlines()[-1])
+    assert out.pop("__solved__") == {}, "the solved release notebook fails"
+    problems = []
+    for variant, found in out.items():
+        # an answer that calls a left-out reference itself is told so (use your own): fine
+        own_call = "dlkit" in found["source"]
+        for cell, error in found["errors"].items():
+            missing = "Unreleased" in error or "left out of this copy" in error
+            if (missing and not own_call) or (found["correct"] and not missing):
+                problems.append(f"{variant} in {cell}: {error[:300]}")
+    assert not problems, "\n".join(problems)
+
+
 @pytest.mark.slow
 def test_a_wrong_answer_in_the_open_notebook_fails_its_visible_test(colab_base, tmp_path):
     """With 05 open, its visible tests compare answers with replayed references: a wrong

@@ -275,6 +275,10 @@ class Layer:
         for key, value in self.params.items():
             self.grads[key] = np.zeros_like(value)
 
+    def _use_grad_buffers(self, buffers: dict) -> None:
+        """Arrays (one per parameter, shaped like it) that ``fit`` may write this layer's
+        gradients into; layers that allocate their gradients ignore them."""
+
     @property
     def n_params(self) -> int:
         return sum(int(p.size) for p in self.params.values())
@@ -372,6 +376,12 @@ class Dense(Layer):
         np.sum(dout, axis=0, out=db)
         self.grads["W"], self.grads["b"] = dW, db
         return True
+
+    def _use_grad_buffers(self, buffers: dict) -> None:
+        W = self.params["W"]
+        dW, db = buffers.get("W"), buffers.get("b")
+        if dW is not None and db is not None and dW.shape == W.shape and db.shape == (W.shape[1],):
+            self._own_grads = (dW, db)
 
     def _add_decay(self) -> None:
         if self.l2:

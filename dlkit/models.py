@@ -62,6 +62,7 @@ class Sequential(Layer):
                     f"layer {i} must be a dlkit Layer such as Dense or ReLU; got {type(layer).__name__}."
                 )
         self.layers = list(layers)
+        self._pack()
         self.optimizer = None
         self.loss = None
         self.metrics: tuple[str, ...] = ()
@@ -91,6 +92,35 @@ class Sequential(Layer):
                 dout = layer._backward_fit(dout)
             else:
                 dout = layer.backward(dout)
+
+    def _pack(self) -> None:
+        """Put the parameters one after the other in one buffer (each ``params[name]``
+        becomes a view of it, with the same values), and give the layers that write their
+        gradients into arrays of their own during ``fit`` views of a second such buffer.
+        The optimizers then update the whole model with one pass of each operation
+        (``dlkit.optim._FlatSlots``) instead of one per parameter. Nothing happens for
+        parameters of mixed dtypes or an array shared by two slots; arrays put in
+        ``params`` later simply take the per-parameter path."""
+        slots = self.parameters()
+        arrays = [layer.params[name] for layer, name in slots]
+        if len(arrays) < 2 or len({id(a) for a in arrays}) != len(arrays):
+            return
+        dtype = arrays[0].dtype
+        if dtype.kind != "f" or any(a.dtype != dtype for a in arrays):
+            return
+        total = sum(a.size for a in arrays)
+        values, grads = np.empty(total, dtype=dtype), np.zeros(total, dtype=dtype)
+        start = 0
+        views: dict[int, dict] = {}
+        for (layer, name), a in zip(slots, arrays, strict=True):
+            view = values[start : start + a.size].reshape(a.shape)
+            view[...] = a
+            layer.params[name] = view
+            views.setdefault(id(layer), {})[name] = grads[start : start + a.size].reshape(a.shape)
+            start += a.size
+        for layer in self.layers:
+            if id(layer) in views:
+                layer._use_grad_buffers(views[id(layer)])
 
     def parameters(self):
         """``(layer, name)`` pairs of every parameter, in layer order (for optimizers)."""
@@ -128,6 +158,7 @@ class Sequential(Layer):
             for store in (layer.params, layer.grads, layer.buffers):
                 for key in store:
                     store[key] = store[key].astype(dtype, copy=False)
+        self._pack()
         return self
 
     @property

@@ -97,9 +97,14 @@ class _Objective:
         and the accuracy of each batch then need only the labels (:meth:`value_from_labels`)."""
         if not (self.fused and self.per_sample) or Y.ndim != 2 or Y.shape[1] < 2:
             return None
-        if not (np.all((Y == 0) | (Y == 1)) and np.all(Y.sum(axis=1) == 1)):
+        labels = Y.argmax(axis=1)
+        # one-hot: a 1 where each row peaks, and no other entry than those n is non-zero
+        # (NaN counts as non-zero; a row whose peak is not exactly 1 fails the first test)
+        if not (
+            np.all(Y[np.arange(Y.shape[0]), labels] == 1) and np.count_nonzero(Y) == Y.shape[0]
+        ):
             return None
-        return Y.argmax(axis=1)
+        return labels
 
     @staticmethod
     def value_from_labels(labels: np.ndarray, P: np.ndarray, eps: float = 1e-12) -> float:

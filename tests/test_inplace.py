@@ -316,3 +316,15 @@ def test_sequential_packs_its_parameters_with_their_values_and_astype_packs_agai
     assert all(a.dtype == np.float32 and a.base is arrays[0].base for a in arrays)
     assert optim._contiguous_view(arrays).size == model.n_params
     assert optim._contiguous_view(arrays[::-1]) is None  # out of order: not one run
+
+
+@pytest.mark.parametrize(
+    "row",
+    [[0, 1, 1], [0, 0.5, 0.5], [0, 0, 0], [1, 0, np.nan], [np.nan, 0, 0], [2, 0, 0], [1, -1, 0]],
+)
+def test_labels_are_used_only_for_exactly_one_hot_targets(row):
+    objective = train._Objective(_model(np.float64), "categorical_cross_entropy")
+    Y = losses.one_hot(np.array([0, 2, 1]), 3)
+    assert objective.labels_of(Y).tolist() == [0, 2, 1]
+    Y[1] = row
+    assert objective.labels_of(Y) is None

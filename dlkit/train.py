@@ -180,6 +180,16 @@ def _model_dtype(model):
     return np.dtype(np.float64)
 
 
+def _model_inputs(model, X, dtype) -> np.ndarray:
+    """``X`` in the model's dtype, except integer token ids for a model whose first layer
+    is an :class:`~dlkit.layers.Embedding`: they stay integers."""
+    X = np.asarray(X)
+    stack = getattr(model, "layers", None)
+    if X.dtype.kind in "iu" and stack and isinstance(stack[0], layers.Embedding):
+        return X
+    return X.astype(dtype, copy=False)
+
+
 def train_loop(
     model,
     X,
@@ -202,7 +212,8 @@ def train_loop(
     ----------
     model : a :class:`dlkit.models.Sequential` (anything with ``forward``,
         ``backward`` and ``parameters``)
-    X : ndarray of shape (n_samples, n_features)
+    X : ndarray of shape (n_samples, n_features) (or what the first layer takes: integer
+        token ids stay integers for a model that starts with an Embedding)
     Y : ndarray of shape (n_samples, n_outputs), targets as the loss wants them
         (one-hot for categorical losses)
     optimizer : a :class:`dlkit.optim.Optimizer` bound to ``model``
@@ -227,7 +238,7 @@ def train_loop(
         training); see the module docstring for what each key means.
     """
     dtype = _model_dtype(model)
-    X = np.asarray(X, dtype=dtype)
+    X = _model_inputs(model, X, dtype)
     Y = np.asarray(Y, dtype=dtype)
     epochs = check_int(epochs, "epochs", minimum=1)
     n = X.shape[0]
@@ -237,7 +248,7 @@ def train_loop(
     objective = _Objective(model, loss)
     if validation_data is not None:
         X_val, Y_val = validation_data
-        validation_data = np.asarray(X_val, dtype=dtype), np.asarray(Y_val, dtype=dtype)
+        validation_data = _model_inputs(model, X_val, dtype), np.asarray(Y_val, dtype=dtype)
     history = History()
     callbacks = list(callbacks)
     params = {"epochs": epochs, "batch_size": batch, "n_samples": n, "steps": -(-n // batch)}

@@ -103,16 +103,36 @@ VOLATILE_TAG = "volatile-output"
 
 
 def _drop_volatile_outputs(path: Path) -> None:
-    """Store cells tagged ``volatile-output`` (timings, say) without output.
+    """Store cells tagged ``volatile-output`` (timings, say) without output, and each run
+    of printed text as one output.
 
-    Their output changes on every run; keeping it would make every build a diff.
-    Such cells should also be tagged ``nbval-ignore-output``.
+    A volatile cell's output changes on every run; keeping it would make every build a
+    diff. Such cells should also be tagged ``nbval-ignore-output``. Text printed by one
+    cell arrives in as many pieces as the kernel happened to flush (a progress bar, a
+    loop of prints): joined, the same text gives the same notebook on every build.
     """
     nb = notebooks.read(path)
-    volatile = [c for c in nb.cells if VOLATILE_TAG in c.metadata.get("tags", [])]
-    for cell in volatile:
-        cell.outputs = []
-    if volatile:
+    changed = False
+    for cell in nb.cells:
+        if VOLATILE_TAG in cell.metadata.get("tags", []):
+            changed |= bool(cell.get("outputs"))
+            cell.outputs = []
+        outputs = cell.get("outputs", [])
+        joined = []
+        for output in outputs:
+            last = joined[-1] if joined else None
+            if (
+                last is not None
+                and output.get("output_type") == last.get("output_type") == "stream"
+                and output.get("name") == last.get("name")
+            ):
+                last["text"] += output["text"]
+            else:
+                joined.append(output)
+        if len(joined) != len(outputs):
+            cell.outputs = joined
+            changed = True
+    if changed:
         notebooks.write(nb, path)
 
 

@@ -125,13 +125,20 @@ class Exercise:
         return sum(nbgrader_meta(c).get("points", 0) for c in self.tests)
 
 
-def exercises(nb) -> dict[str, Exercise]:
+#: Where ``exercises(nb, strict=False)`` files test cells that match no solution cell.
+OTHER_TESTS = "other tests"
+
+
+def exercises(nb, *, strict: bool = True) -> dict[str, Exercise]:
     """Map each solution cell's grade_id to its test cells (``<name>_<aspect>``).
 
     A test cell belongs to the exercise whose name is the longest prefix of its
-    grade_id, so ``leaky_relu_values`` goes to ``leaky_relu``, not ``relu``.
+    grade_id, so ``leaky_relu_values`` goes to ``leaky_relu``, not ``relu``. A test
+    cell that matches no exercise is an error, unless ``strict=False`` (a submission
+    whose answer cell was deleted): it then goes to :data:`OTHER_TESTS`, last.
     """
     found: dict[str, Exercise] = {}
+    other: list = []
     for cell in nb.cells:
         meta = nbgrader_meta(cell)
         if meta.get("solution") and cell.cell_type == "code":
@@ -141,8 +148,14 @@ def exercises(nb) -> dict[str, Exercise]:
         if meta.get("grade") and not meta.get("solution"):
             owners = [name for name in found if meta["grade_id"].startswith(name + "_")]
             if not owners:
-                raise ValueError(
-                    f"test cell {meta['grade_id']!r} matches no exercise; name it <exercise>_<aspect>"
-                )
+                if strict:
+                    raise ValueError(
+                        f"test cell {meta['grade_id']!r} matches no exercise; name it "
+                        "<exercise>_<aspect>"
+                    )
+                other.append(cell)
+                continue
             found[max(owners, key=len)].tests.append(cell)
+    if other:
+        found[OTHER_TESTS] = Exercise(OTHER_TESTS, None, other)
     return found

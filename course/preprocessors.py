@@ -15,6 +15,8 @@ from nbformat import NotebookNode
 from nbgrader.preprocessors import Execute, NbGraderPreprocessor
 from traitlets import Integer, Unicode
 
+from . import notebooks
+
 _NOTE = "\n... [output truncated by the grader: {n:,} more characters]\n"
 _TEXT_MIMES = ("text/plain", "text/html", "text/markdown", "text/latex")
 
@@ -277,17 +279,11 @@ class FeedbackSummary(NbGraderPreprocessor):
     """
 
     def preprocess(self, nb, resources):
-        groups: list[tuple[str, list]] = []
-        for cell in nb.cells:
-            meta = cell.metadata.get("nbgrader", {})
-            if meta.get("solution") and meta.get("grade_id"):
-                groups.append((meta["grade_id"], []))
-            elif meta.get("grade") and not meta.get("solution"):
-                if not groups:
-                    groups.append(("other tests", []))
-                groups[-1][1].append(cell)
         rows = []
-        for name, tests in groups:
+        # the course's own grouping (the class report's too); a submission may have lost
+        # an answer cell, whose tests then come last, as "other tests"
+        for name, exercise in notebooks.exercises(nb, strict=False).items():
+            tests = exercise.tests
             if not tests:
                 continue
             got = sum(float(t.metadata.nbgrader.get("score") or 0) for t in tests)

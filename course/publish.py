@@ -59,6 +59,9 @@ EXTRA_REFERENCES: dict[str, tuple[str, ...]] = {
     # 06: the class students write is dlkit's callback; the layer object wraps dropout
     "EarlyStopping": ("dlkit.callbacks.EarlyStopping",),
     "dropout_forward": ("dlkit.layers.Dropout",),
+    # 10: the layer objects run the embedding and the RNN (and their backward passes)
+    "embedding_forward": ("dlkit.layers.Embedding",),
+    "rnn_forward": ("dlkit.layers.SimpleRNN",),
 }
 
 #: Exercises whose answer dlkit does not carry: nothing to leave out.

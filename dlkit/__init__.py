@@ -32,7 +32,7 @@ recurrent    embeddings, the vanilla RNN (step, forward, backpropagation through
 Above it:
 
 layers       layer objects (Dense, activations, Dropout, BatchNorm, Conv2D, MaxPool2D,
-             Flatten) and the functional
+             Flatten, Embedding, SimpleRNN) and the functional
              passes (dense_forward/backward, mlp_forward/backward)
 train        the one training loop (train_loop), a minimal fit(model, X, Y, lr=...), and
              fit_mlp(params, X, Y, step), the functional loop of notebook 05

@@ -93,7 +93,9 @@ def gradcheck(
     ``AssertionError`` with the table if any relative error exceeds ``tol``.
     """
     loss_f, loss_grad = _resolve(loss)
-    X = np.asarray(X, dtype=np.float64)
+    X = np.asarray(X)
+    if X.dtype.kind not in "iu":  # integer token ids (an Embedding's input) stay integers
+        X = X.astype(np.float64)
     Y = np.asarray(Y, dtype=np.float64)
     saved = {(id(layer), name): layer.params[name] for layer, name in model.parameters()}
     try:

@@ -9,6 +9,11 @@ The arithmetic lives in pure functions (:func:`dense_forward`, :func:`dense_back
     Z = dense(X)                  # (n_samples, 8)
     dX = dense.backward(dZ)       # fills dense.grads["W"], dense.grads["b"]
 
+Sequences (notebook 10) are batch first: :class:`Embedding` turns integer token ids
+``(N, T)`` into vectors ``(N, T, dim)``, and :class:`SimpleRNN` reads ``(N, T, D)`` and
+returns every hidden state ``(N, T, units)`` or only the last ``(N, units)``; both run the
+pure functions of :mod:`dlkit.recurrent`.
+
 Stacking layers into a model that trains (``Sequential``, ``build_mlp``) is the job of
 :mod:`dlkit.models`.
 
@@ -33,7 +38,7 @@ from collections.abc import Sequence
 
 import numpy as np
 
-from . import activations, conv, regularization
+from . import activations, conv, recurrent, regularization
 from ._validation import (
     as_2d,
     as_float_array,
@@ -66,6 +71,8 @@ __all__ = [
     "Conv2D",
     "MaxPool2D",
     "Flatten",
+    "Embedding",
+    "SimpleRNN",
 ]
 
 OUTPUT_ACTIVATIONS = (*activations.ACTIVATIONS, "softmax")
@@ -275,6 +282,10 @@ class Layer:
         for key, value in self.params.items():
             self.grads[key] = np.zeros_like(value)
 
+    def _use_grad_buffers(self, buffers: dict) -> None:
+        """Arrays (one per parameter, shaped like it) that ``fit`` may write this layer's
+        gradients into; layers that allocate their gradients ignore them."""
+
     @property
     def n_params(self) -> int:
         return sum(int(p.size) for p in self.params.values())
@@ -372,6 +383,12 @@ class Dense(Layer):
         np.sum(dout, axis=0, out=db)
         self.grads["W"], self.grads["b"] = dW, db
         return True
+
+    def _use_grad_buffers(self, buffers: dict) -> None:
+        W = self.params["W"]
+        dW, db = buffers.get("W"), buffers.get("b")
+        if dW is not None and db is not None and dW.shape == W.shape and db.shape == (W.shape[1],):
+            self._own_grads = (dW, db)
 
     def _add_decay(self) -> None:
         if self.l2:
@@ -662,3 +679,223 @@ class Flatten(Layer):
     def backward(self, dout) -> np.ndarray:
         self._require_forward(self.shape)
         return as_float_array(dout, "dout").reshape(self.shape)
+
+
+class Embedding(Layer):
+    """A trainable lookup table: integer token ids ``(N, T)`` -> vectors ``(N, T, dim)``.
+
+    Row ``v`` of the table ``E`` (vocab_size, dim) is the vector of token ``v``; the
+    forward pass is :func:`dlkit.recurrent.embedding_forward` (``E[ids]``, the same as
+    one-hot times ``E``) and the gradient :func:`dlkit.recurrent.embedding_backward`
+    (repeated ids add up). Use it as the first layer of a :class:`~dlkit.models.Sequential`:
+    ``fit``, ``evaluate`` and ``predict`` then take integer ids and keep them integers.
+
+    Parameters
+    ----------
+    vocab_size : int >= 1
+        Number of distinct tokens; every id must lie in ``[0, vocab_size)``.
+    dim : int >= 1
+        Length of each token's vector.
+    rng : numpy.random.Generator or int, optional
+        Draws the initial table, uniform on [-0.05, 0.05] as in Keras (None = seed 0).
+        Small vectors keep the tanh of a :class:`SimpleRNN` above near its linear range,
+        where it carries a state over many steps (``torch.nn.Embedding`` draws N(0, 1)).
+    dtype : floating dtype, default float64
+        ``np.float32`` keeps the table, the outputs and the gradient in float32.
+
+    Notes
+    -----
+    ``backward`` fills ``grads["E"]`` and returns None: token ids have no gradient.
+    """
+
+    def __init__(self, vocab_size: int, dim: int, *, rng=None, dtype=np.float64):
+        super().__init__()
+        self.vocab_size = check_int(vocab_size, "vocab_size", minimum=1)
+        self.dim = check_int(dim, "dim", minimum=1)
+        dtype = _float_dtype(dtype)
+        E = check_rng(rng).uniform(-0.05, 0.05, (self.vocab_size, self.dim))
+        self.params = {"E": E.astype(dtype, copy=False)}
+        self.zero_grad()
+        self.ids: np.ndarray | None = None  # the last input, kept for the backward pass
+
+    def check_ids(self, X, name: str = "X") -> np.ndarray:
+        """``X`` as token ids for this table: an integer array (N, T) with values in
+        ``[0, vocab_size)``; raises TypeError or ValueError saying how to fix it."""
+        ids = np.asarray(X)
+        if ids.dtype.kind not in "iu":
+            if ids.dtype.kind != "f":
+                fix = (
+                    f"Map the tokens to integers 0, ..., {self.vocab_size - 1} first, e.g. "
+                    "np.unique(tokens, return_inverse=True)[1]."
+                )
+            elif np.all(np.isfinite(ids)) and np.all(ids == np.round(ids)):
+                fix = f"Convert whole-number floats with {name}.astype(int)."
+            else:
+                fix = (
+                    "For sequences of real-valued features (N, T, D), leave the Embedding out "
+                    "and start with SimpleRNN(units, input_dim=D)."
+                )
+            raise TypeError(
+                f"{name} must hold integer token ids for {self!r}; got dtype {ids.dtype}. {fix}"
+            )
+        if ids.ndim != 2:
+            hint = f" Use {name}.reshape(1, -1) for one sequence." if ids.ndim == 1 else ""
+            raise ValueError(
+                f"{name} must be 2-D token ids of shape (n_sequences, T) for {self!r}; got "
+                f"shape {ids.shape}.{hint}"
+            )
+        if ids.size and (ids.min() < 0 or ids.max() >= self.vocab_size):
+            bad = np.argwhere((ids < 0) | (ids >= self.vocab_size))[0]
+            raise ValueError(
+                f"{name} must hold ids in [0, {self.vocab_size}) for {self!r}; got "
+                f"{name}[{bad[0]}, {bad[1]}] = {ids[tuple(bad)]} (values from {ids.min()} to "
+                f"{ids.max()}). Build Embedding(vocab_size={int(ids.max()) + 1}, ...) or map "
+                f"the tokens to 0, ..., {self.vocab_size - 1}."
+            )
+        return ids
+
+    def forward(self, X) -> np.ndarray:
+        self.ids = self.check_ids(X)
+        return recurrent.embedding_forward(self.ids, self.params["E"])
+
+    def backward(self, dout) -> None:
+        self._require_forward(self.ids)
+        dout = as_float_array(dout, "dout")
+        if dout.shape != (*self.ids.shape, self.dim):
+            raise ValueError(
+                f"dout must have the shape of the output {(*self.ids.shape, self.dim)} "
+                f"(N, T, dim) for {self!r}; got {dout.shape}."
+            )
+        E = self.params["E"]
+        dE = recurrent.embedding_backward(dout, self.ids, self.vocab_size)
+        self.grads["E"] = dE.astype(E.dtype, copy=False)
+        return None
+
+    def __repr__(self) -> str:
+        return f"Embedding(vocab_size={self.vocab_size}, dim={self.dim})"
+
+
+class SimpleRNN(Layer):
+    """The vanilla RNN over a batch of sequences: ``h_t = tanh(x_t @ Wx + h_{t-1} @ Wh + b)``.
+
+    Batch first, as ``torch.nn.RNN(batch_first=True)``: the input is ``(N, T, D)``, the
+    first state ``h_0`` is zeros, and the output is every state ``(N, T, units)`` with
+    ``return_sequences=True``, else the last one ``(N, units)``. The forward pass is
+    :func:`dlkit.recurrent.rnn_forward`, the backward pass
+    :func:`dlkit.recurrent.rnn_backward` (backpropagation through time).
+
+    Parameters
+    ----------
+    units : int >= 1
+        Size ``H`` of the hidden state.
+    input_dim : int >= 1, optional
+        Features per step ``D``. Leave it out after an :class:`Embedding` (or another
+        layer that says its output size) in a :class:`~dlkit.models.Sequential`, which
+        sets it; a SimpleRNN on its own takes it from its first input.
+    return_sequences : bool, default False
+        Return all the states (to stack another SimpleRNN, or one output per step) or
+        only the last (to classify the whole sequence).
+    rng : numpy.random.Generator or int, optional
+        Draws the initial weights (None = seed 0): ``Wx`` (D, units) Glorot/Xavier
+        normal, ``Wh`` (units, units) a random orthogonal matrix (its singular values are
+        all 1, see notebook 10), ``b`` zeros.
+    dtype : floating dtype, default float64
+    """
+
+    def __init__(
+        self,
+        units: int,
+        *,
+        input_dim: int | None = None,
+        return_sequences: bool = False,
+        rng=None,
+        dtype=np.float64,
+    ):
+        super().__init__()
+        self.units = check_int(units, "units", minimum=1)
+        if not isinstance(return_sequences, bool | np.bool_):
+            raise TypeError(f"return_sequences must be True or False; got {return_sequences!r}.")
+        self.return_sequences = bool(return_sequences)
+        self.rng = check_rng(rng)
+        self.dtype = _float_dtype(dtype)
+        self.input_dim: int | None = None
+        self.cache: tuple | None = None
+        if input_dim is not None:
+            self.build(input_dim)
+
+    def build(self, input_dim: int) -> None:
+        """Create ``Wx`` (input_dim, units), ``Wh`` (units, units) and ``b`` (units,).
+
+        Called by the constructor with ``input_dim``, by
+        :class:`~dlkit.models.Sequential` from the layer below, or by the first
+        ``forward``; a built layer keeps its weights (build again only with the same size).
+        """
+        input_dim = check_int(input_dim, "input_dim", minimum=1)
+        if self.input_dim is not None:
+            if input_dim != self.input_dim:
+                raise ValueError(
+                    f"{self!r} was built for {self.input_dim} features per step; got "
+                    f"input_dim={input_dim}. Build a new SimpleRNN for the other size."
+                )
+            return
+        H = self.units
+        Wx = init_weights(input_dim, H, "xavier", self.rng)
+        Q, R = np.linalg.qr(self.rng.standard_normal((H, H)))
+        Wh = Q * np.where(np.diag(R) < 0, -1.0, 1.0)  # orthogonal, uniformly distributed
+        self.input_dim = input_dim
+        self.params = {
+            "Wx": Wx.astype(self.dtype, copy=False),
+            "Wh": np.ascontiguousarray(Wh, dtype=self.dtype),
+            "b": np.zeros(H, dtype=self.dtype),
+        }
+        self.zero_grad()
+
+    def forward(self, X) -> np.ndarray:
+        X = as_float_array(X, "X")
+        if X.ndim != 3:
+            hint = (
+                " Integer token ids (N, T)? Put an Embedding before the SimpleRNN."
+                if X.ndim == 2
+                else ""
+            )
+            if X.ndim == 2 and self.input_dim == 1:
+                hint = " Use X[..., None] for one feature per step."
+            raise ValueError(
+                f"X must be 3-D, (n_sequences, T, features per step), for {self!r}; got "
+                f"shape {X.shape}.{hint}"
+            )
+        if self.input_dim is None:
+            self.build(X.shape[2])
+        if X.shape[2] != self.input_dim:
+            raise ValueError(
+                f"X must have shape (N, T, {self.input_dim}) for {self!r}; got {X.shape}. "
+                f"Build SimpleRNN(..., input_dim={X.shape[2]}) for {X.shape[2]} features per step."
+            )
+        Wx, Wh, b = self.params["Wx"], self.params["Wh"], self.params["b"]
+        h0 = np.zeros((X.shape[0], self.units), dtype=np.result_type(X, Wh))
+        Hs, self.cache = recurrent.rnn_forward(X, h0, Wx, Wh, b)
+        return Hs if self.return_sequences else Hs[:, -1].copy()
+
+    def backward(self, dout) -> np.ndarray:
+        self._require_forward(self.cache)
+        Hs = self.cache[5]
+        dout = as_float_array(dout, "dout")
+        want = Hs.shape if self.return_sequences else (Hs.shape[0], Hs.shape[2])
+        if dout.shape != want:
+            raise ValueError(
+                f"dout must have the shape of the output {want} for {self!r}; got {dout.shape}."
+            )
+        if self.return_sequences:
+            dH = dout
+        else:  # only the last state left the layer: no gradient reaches the others from above
+            dH = np.zeros(Hs.shape, dtype=np.result_type(Hs, dout))
+            dH[:, -1] = dout
+        dX, _, dWx, dWh, db = recurrent.rnn_backward(dH, self.cache)
+        for name, grad in (("Wx", dWx), ("Wh", dWh), ("b", db)):
+            self.grads[name] = grad.astype(self.params[name].dtype, copy=False)
+        return dX
+
+    def __repr__(self) -> str:
+        D = "?" if self.input_dim is None else self.input_dim
+        out = "return_sequences=True" if self.return_sequences else "last state"
+        return f"SimpleRNN({D} -> {self.units}, tanh, {out})"

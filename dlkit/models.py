@@ -12,6 +12,10 @@ callbacks of :mod:`dlkit.callbacks`::
     model.evaluate(X_test, y_test)      # {"loss": ..., "accuracy": ...}
     model.save("weights.npz"); model.load("weights.npz")
 
+Sequences: ``Sequential(Embedding(4, 8), SimpleRNN(16), Dense(16, 4), Softmax())``
+takes integer token ids (n_samples, T) in ``fit``/``evaluate``/``predict``; a SimpleRNN
+without ``input_dim`` gets its input size from the layer below when the model is built.
+
 ``model.train()`` / ``model.eval()`` switch every layer between training mode
 (Dropout active, BatchNorm on batch statistics) and evaluation mode; ``fit`` does it
 for its mini-batch steps. ``model.penalty()`` sums the layers' L2 terms, and is part
@@ -32,12 +36,16 @@ from .data import _n_val
 from .layers import (
     ELU,
     Activation,
+    BatchNorm,
     Dense,
+    Dropout,
+    Embedding,
     Identity,
     Layer,
     LeakyReLU,
     ReLU,
     Sigmoid,
+    SimpleRNN,
     Softmax,
     Tanh,
     _float_dtype,
@@ -62,6 +70,8 @@ class Sequential(Layer):
                     f"layer {i} must be a dlkit Layer such as Dense or ReLU; got {type(layer).__name__}."
                 )
         self.layers = list(layers)
+        _build_recurrent(self.layers)  # before _pack: a SimpleRNN's weights must exist
+        self._pack()
         self.optimizer = None
         self.loss = None
         self.metrics: tuple[str, ...] = ()
@@ -91,6 +101,35 @@ class Sequential(Layer):
                 dout = layer._backward_fit(dout)
             else:
                 dout = layer.backward(dout)
+
+    def _pack(self) -> None:
+        """Put the parameters one after the other in one buffer (each ``params[name]``
+        becomes a view of it, with the same values), and give the layers that write their
+        gradients into arrays of their own during ``fit`` views of a second such buffer.
+        The optimizers then update the whole model with one pass of each operation
+        (``dlkit.optim._FlatSlots``) instead of one per parameter. Nothing happens for
+        parameters of mixed dtypes or an array shared by two slots; arrays put in
+        ``params`` later simply take the per-parameter path."""
+        slots = self.parameters()
+        arrays = [layer.params[name] for layer, name in slots]
+        if len(arrays) < 2 or len({id(a) for a in arrays}) != len(arrays):
+            return
+        dtype = arrays[0].dtype
+        if dtype.kind != "f" or any(a.dtype != dtype for a in arrays):
+            return
+        total = sum(a.size for a in arrays)
+        values, grads = np.empty(total, dtype=dtype), np.zeros(total, dtype=dtype)
+        start = 0
+        views: dict[int, dict] = {}
+        for (layer, name), a in zip(slots, arrays, strict=True):
+            view = values[start : start + a.size].reshape(a.shape)
+            view[...] = a
+            layer.params[name] = view
+            views.setdefault(id(layer), {})[name] = grads[start : start + a.size].reshape(a.shape)
+            start += a.size
+        for layer in self.layers:
+            if id(layer) in views:
+                layer._use_grad_buffers(views[id(layer)])
 
     def parameters(self):
         """``(layer, name)`` pairs of every parameter, in layer order (for optimizers)."""
@@ -128,6 +167,7 @@ class Sequential(Layer):
             for store in (layer.params, layer.grads, layer.buffers):
                 for key in store:
                     store[key] = store[key].astype(dtype, copy=False)
+        self._pack()
         return self
 
     @property
@@ -155,6 +195,7 @@ class Sequential(Layer):
         metrics : sequence of str
             ``["accuracy"]`` (or ``"acc"``) or ``[]``.
         """
+        _build_recurrent(self.layers)  # layers appended since the model was built
         if isinstance(optimizer, optim.Optimizer):
             if optimizer_options:
                 raise TypeError(
@@ -197,6 +238,8 @@ class Sequential(Layer):
             )
 
     def _inputs(self, X, name: str = "X") -> np.ndarray:
+        if self.layers and isinstance(self.layers[0], Embedding):
+            return self.layers[0].check_ids(X, name)  # token ids stay integers
         X = as_float_array(X, name)
         if X.ndim < 2:
             X = as_2d(X, name)  # raises with the reshape hint
@@ -246,7 +289,9 @@ class Sequential(Layer):
 
         Parameters
         ----------
-        X : array_like of shape (n_samples, n_features)
+        X : array_like of shape (n_samples, n_features), or (n_samples, T, D) sequences
+            for a model that starts with a SimpleRNN, or integer token ids
+            (n_samples, T) for one that starts with an Embedding (kept as integers)
         y : array_like of shape (n_samples,) or (n_samples, n_outputs)
             Integer class labels are one-hot encoded inside for a categorical loss
             (a softmax model); 2-D targets are used as given.
@@ -398,6 +443,44 @@ class Sequential(Layer):
     def __repr__(self) -> str:
         lines = [f"  ({i}): {layer!r}" for i, layer in enumerate(self.layers)]
         return "Sequential(\n" + "\n".join(lines) + f"\n)  # {self.n_params:,} parameters"
+
+
+def _features_out(layer: Layer, n_in: int | None) -> int | None:
+    """The size of the last axis of ``layer``'s output given that of its input (None:
+    unknown, or not a (..., features) layout)."""
+    if isinstance(layer, Embedding):
+        return layer.dim
+    if isinstance(layer, SimpleRNN):
+        return layer.units
+    if isinstance(layer, Dense):
+        return layer.n_out
+    if isinstance(layer, Activation | Dropout | BatchNorm):
+        return n_in
+    return None
+
+
+def _build_recurrent(layers: list[Layer]) -> None:
+    """Give each SimpleRNN without ``input_dim`` the output size of the layer below it
+    (an Embedding's ``dim``, another SimpleRNN's ``units``), so that its weights exist
+    before ``compile`` hands them to the optimizer."""
+    n_features = None
+    for i, layer in enumerate(layers):
+        if isinstance(layer, SimpleRNN):
+            if layer.input_dim is None and n_features is None:
+                where = "the first layer" if i == 0 else f"layer {i}, after {layers[i - 1]!r},"
+                raise ValueError(
+                    f"layer {i} ({layer!r}) cannot tell its input size: as {where} it needs "
+                    f"SimpleRNN({layer.units}, input_dim=D) with D features per step, or an "
+                    "Embedding before it."
+                )
+            if layer.input_dim is not None and n_features not in (None, layer.input_dim):
+                raise ValueError(
+                    f"layer {i} ({layer!r}) expects {layer.input_dim} features per step but "
+                    f"layer {i - 1} ({layers[i - 1]!r}) gives {n_features}. Leave input_dim "
+                    "out to take the size from the layer below."
+                )
+            layer.build(layer.input_dim or n_features)
+        n_features = _features_out(layer, n_features)
 
 
 _NAMED = {

@@ -97,9 +97,14 @@ class _Objective:
         and the accuracy of each batch then need only the labels (:meth:`value_from_labels`)."""
         if not (self.fused and self.per_sample) or Y.ndim != 2 or Y.shape[1] < 2:
             return None
-        if not (np.all((Y == 0) | (Y == 1)) and np.all(Y.sum(axis=1) == 1)):
+        labels = Y.argmax(axis=1)
+        # one-hot: a 1 where each row peaks, and no other entry than those n is non-zero
+        # (NaN counts as non-zero; a row whose peak is not exactly 1 fails the first test)
+        if not (
+            np.all(Y[np.arange(Y.shape[0]), labels] == 1) and np.count_nonzero(Y) == Y.shape[0]
+        ):
             return None
-        return Y.argmax(axis=1)
+        return labels
 
     @staticmethod
     def value_from_labels(labels: np.ndarray, P: np.ndarray, eps: float = 1e-12) -> float:
@@ -175,6 +180,16 @@ def _model_dtype(model):
     return np.dtype(np.float64)
 
 
+def _model_inputs(model, X, dtype) -> np.ndarray:
+    """``X`` in the model's dtype, except integer token ids for a model whose first layer
+    is an :class:`~dlkit.layers.Embedding`: they stay integers."""
+    X = np.asarray(X)
+    stack = getattr(model, "layers", None)
+    if X.dtype.kind in "iu" and stack and isinstance(stack[0], layers.Embedding):
+        return X
+    return X.astype(dtype, copy=False)
+
+
 def train_loop(
     model,
     X,
@@ -197,7 +212,8 @@ def train_loop(
     ----------
     model : a :class:`dlkit.models.Sequential` (anything with ``forward``,
         ``backward`` and ``parameters``)
-    X : ndarray of shape (n_samples, n_features)
+    X : ndarray of shape (n_samples, n_features) (or what the first layer takes: integer
+        token ids stay integers for a model that starts with an Embedding)
     Y : ndarray of shape (n_samples, n_outputs), targets as the loss wants them
         (one-hot for categorical losses)
     optimizer : a :class:`dlkit.optim.Optimizer` bound to ``model``
@@ -222,7 +238,7 @@ def train_loop(
         training); see the module docstring for what each key means.
     """
     dtype = _model_dtype(model)
-    X = np.asarray(X, dtype=dtype)
+    X = _model_inputs(model, X, dtype)
     Y = np.asarray(Y, dtype=dtype)
     epochs = check_int(epochs, "epochs", minimum=1)
     n = X.shape[0]
@@ -232,7 +248,7 @@ def train_loop(
     objective = _Objective(model, loss)
     if validation_data is not None:
         X_val, Y_val = validation_data
-        validation_data = np.asarray(X_val, dtype=dtype), np.asarray(Y_val, dtype=dtype)
+        validation_data = _model_inputs(model, X_val, dtype), np.asarray(Y_val, dtype=dtype)
     history = History()
     callbacks = list(callbacks)
     params = {"epochs": epochs, "batch_size": batch, "n_samples": n, "steps": -(-n // batch)}

@@ -84,3 +84,56 @@ def test_10_rnn_stalls_at_40_steps_with_one_gradient_spike():
     assert norms[1] > 1000 * np.median(norms)  # "a thousand times the usual"
     _, unclipped = _run(40, None)
     assert round(unclipped, 3) == 0.384
+
+
+# ------------------------------------------------------------------------------ the layers' cells
+
+
+def _layers_run(T):
+    from dlkit import callbacks, layers, models
+
+    ids, y = recurrent.memory_task(1000, T=T, rng=1)
+    test_ids, test_y = recurrent.memory_task(1000, T=T, rng=2)
+    model = models.Sequential(
+        layers.Embedding(4, 8, rng=0),
+        layers.SimpleRNN(16, rng=1),
+        layers.Dense(16, 4, rng=2),
+        layers.Softmax(),
+    )
+    model.compile(optimizer="adam", loss="categorical_cross_entropy", metrics=["accuracy"], lr=0.01)
+    stopper = callbacks.EarlyStopping(patience=2, monitor="val_accuracy")
+    model.fit(
+        ids, y, epochs=8, batch_size=64, validation_split=0.2, rng=0, verbose=0, callbacks=[stopper]
+    )
+    return model, model.evaluate(test_ids, test_y)["accuracy"]
+
+
+def test_10_the_layers_learn_20_and_40_steps():
+    model, accuracy = _layers_run(20)
+    assert accuracy == 1.0  # "right on all 1,000 test sequences"
+    assert "SimpleRNN(8 -> 16" in repr(model)  # the input size comes from the Embedding
+    assert round(_layers_run(40)[1], 3) == 0.930  # "they reach 0.930"
+
+
+def test_10_a_small_embedding_start_lets_the_gradient_reach_the_first_step():
+    from dlkit import layers
+
+    ids, _ = recurrent.memory_task(1000, T=40, rng=1)
+    found = []
+    for table in (None, 0.5 * np.random.default_rng(0).standard_normal((4, 8))):
+        embedding = layers.Embedding(4, 8, rng=0)
+        assert np.all(np.abs(embedding.params["E"]) <= 0.05)  # "uniformly in [-0.05, 0.05]"
+        cell = layers.SimpleRNN(16, input_dim=8, return_sequences=True, rng=1)
+        if table is not None:
+            embedding.params["E"] = table
+        H = cell(embedding(ids))
+        dH = np.zeros_like(H)
+        dH[:, -1] = np.random.default_rng(3).normal(size=(1000, 16))
+        dX = cell.backward(dH)
+        found.append((np.mean(1 - H**2), np.linalg.norm(dX[:, 0]) / np.linalg.norm(dX[:, -1])))
+    (small_tanh, small_reach), (large_tanh, large_reach) = found
+    assert round(small_tanh, 2) == 0.99 and round(small_reach, 3) == 0.721
+    assert round(0.99**39, 2) == 0.68  # "0.99^39 is about 0.68, close to the 0.721 measured"
+    assert round(large_tanh, 2) == 0.84 and round(large_reach, 3) == 0.003  # "0.3% arrives"
+    Wh = layers.SimpleRNN(16, input_dim=8, rng=1).params["Wh"]
+    assert np.allclose(np.linalg.svd(Wh, compute_uv=False), 1.0)  # "singular values all equal 1"

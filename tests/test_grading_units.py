@@ -224,3 +224,49 @@ def test_class_report_redacts_what_feedback_redacts():
     for a in ASSIGNMENTS:
         expected = hidden_test_lines(notebooks.read(a.path("source")))
         assert expected and report._hidden(a.path("source")) == expected, a.id
+
+
+def _summary_groups(nb) -> dict[str, list[str]]:
+    """Exercise -> the test cells the feedback page's summary lists under it."""
+    import re
+
+    from course.preprocessors import FeedbackSummary
+
+    for cell in nb.cells:
+        meta = notebooks.nbgrader_meta(cell)
+        if meta.get("grade"):
+            meta["score"] = meta.get("points", 0)
+    _, resources = FeedbackSummary().preprocess(nb, {})
+    groups = {}
+    for block in re.findall(
+        r"<li><strong><code>(.*?)</code>.*?</ul></li>", resources["dlfs_summary"]
+    ):
+        groups[block] = []
+    for name, body in re.findall(
+        r"<li><strong><code>(.*?)</code></strong>(.*?)</ul></li>", resources["dlfs_summary"]
+    ):
+        groups[name] = re.findall(r"href='#([\w]+)'", body)
+    return groups
+
+
+def test_feedback_summary_files_each_test_under_its_own_exercise():
+    """06 asks for l2_penalty and l2_grad in one cell after the other, then tests both:
+    the summary files each test under the exercise it is named after (as the class
+    report does), not under the answer cell it follows."""
+    a = next(a for a in ASSIGNMENTS if a.id.startswith("06"))
+    groups = _summary_groups(notebooks.read(a.path("release")))
+    assert groups["l2_penalty"] == ["l2_penalty_values", "l2_penalty_hidden"]
+    assert groups["l2_grad"] == ["l2_grad_values", "l2_grad_hidden"]
+    assert list(groups)[:2] == ["train_val_split", "dropout_forward"]
+
+
+def test_feedback_summary_survives_a_deleted_answer_cell():
+    nb = _release()
+    nb.cells = [c for c in nb.cells if notebooks.grade_id(c) != "accuracy"]
+    groups = _summary_groups(nb)
+    assert "accuracy" not in groups
+    assert groups[notebooks.OTHER_TESTS] and all(
+        t.startswith("accuracy_") for t in groups[notebooks.OTHER_TESTS]
+    )
+    with pytest.raises(ValueError, match="matches no exercise"):
+        notebooks.exercises(nb)

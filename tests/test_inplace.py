@@ -231,3 +231,100 @@ def test_train_loop_gives_the_same_weights_with_or_without_the_batch_buffers():
     assert loss_a == loss_b
     for a, b in zip(weights_a, weights_b, strict=True):
         assert (a is None and b is None) or np.array_equal(a, b)
+
+
+# -- one buffer for the whole model (dlkit.optim._FlatSlots) -----------------------------
+def _apart(model):
+    """The same model with every parameter in an array of its own: the per-parameter path."""
+    for layer in model.layers:
+        for k in layer.params:
+            layer.params[k] = layer.params[k].copy()
+    return model
+
+
+def _with_batchnorm(dtype):
+    return models.Sequential(
+        layers.Dense(8, 16, rng=0, dtype=dtype),
+        layers.BatchNorm(16),
+        layers.ReLU(),
+        layers.Dense(16, 3, rng=1, dtype=dtype),
+        layers.Softmax(),
+    ).astype(dtype)
+
+
+OBJECTS = [make for make, *_ in RULES]
+
+
+@pytest.mark.parametrize("build", [_model, _with_batchnorm], ids=["dense", "batchnorm"])
+@pytest.mark.parametrize("dtype", [np.float32, np.float64])
+@pytest.mark.parametrize("make", OBJECTS, ids=IDS)
+def test_one_buffer_step_equals_the_per_parameter_steps_bit_for_bit(make, dtype, build):
+    data = np.random.default_rng(8)
+    X = data.normal(size=(45, 8)).astype(dtype)
+    y = data.integers(0, 3, 45)
+    packed, apart = build(dtype), _apart(build(dtype))
+    held = packed.layers[0].params["W"]
+    for model in (packed, apart):
+        model.compile(make())
+        model.fit(X, y, epochs=2, batch_size=16, rng=3, verbose=0)
+    flat = packed.optimizer._flat
+    assert flat is not None and apart.optimizer._flat is None
+    # Dense layers write their gradients into one buffer; BatchNorm's are gathered
+    assert flat.gather == (build is _with_batchnorm)
+    assert packed.layers[0].params["W"] is held  # trained in place, as before
+    for a, b in zip(packed.layers, apart.layers, strict=True):
+        for k in a.params:
+            assert a.params[k].dtype == dtype and np.shares_memory(a.params[k], flat.w)
+            np.testing.assert_array_equal(a.params[k], b.params[k], err_msg=f"{a} {k}")
+    for (la, k), (lb, _) in zip(packed.parameters(), apart.parameters(), strict=True):
+        sa, sb = packed.optimizer.state[(id(la), k)], apart.optimizer.state[(id(lb), k)]
+        assert sa.keys() == sb.keys() and sa["t"] == sb["t"] == 6
+        for name, value in sa.items():
+            if isinstance(value, np.ndarray):  # the flat state, seen through views
+                assert np.shares_memory(value, flat.state[name])
+                np.testing.assert_array_equal(value, sb[name])
+
+
+def test_a_parameter_replaced_mid_training_takes_the_per_parameter_path_without_a_jump():
+    data = np.random.default_rng(9)
+    X, y = data.normal(size=(40, 8)), data.integers(0, 3, 40)
+    packed, apart = _model(np.float64), _apart(_model(np.float64))
+    for model in (packed, apart):
+        model.compile("adam", lr=0.01)
+        model.fit(X, y, epochs=1, batch_size=16, rng=1, verbose=0)
+    assert packed.optimizer._flat is not None
+    packed.layers[2].params["b"] = packed.layers[2].params["b"].copy()  # no longer in the buffer
+    for model in (packed, apart):
+        model.fit(X, y, epochs=1, batch_size=16, rng=2, verbose=0)
+    assert packed.optimizer._flat is None
+    for a, b in zip(packed.layers, apart.layers, strict=True):
+        for k in a.params:
+            np.testing.assert_array_equal(a.params[k], b.params[k])
+    packed.optimizer.reset()
+    assert not packed.optimizer.state
+
+
+def test_sequential_packs_its_parameters_with_their_values_and_astype_packs_again():
+    model = _model(np.float64)
+    fresh = _apart(_model(np.float64))
+    arrays = [layer.params[k] for layer, k in model.parameters()]
+    assert all(a.base is arrays[0].base for a in arrays)
+    for a, b in zip(arrays, [layer.params[k] for layer, k in fresh.parameters()], strict=True):
+        np.testing.assert_array_equal(a, b)
+    model.astype(np.float32)
+    arrays = [layer.params[k] for layer, k in model.parameters()]
+    assert all(a.dtype == np.float32 and a.base is arrays[0].base for a in arrays)
+    assert optim._contiguous_view(arrays).size == model.n_params
+    assert optim._contiguous_view(arrays[::-1]) is None  # out of order: not one run
+
+
+@pytest.mark.parametrize(
+    "row",
+    [[0, 1, 1], [0, 0.5, 0.5], [0, 0, 0], [1, 0, np.nan], [np.nan, 0, 0], [2, 0, 0], [1, -1, 0]],
+)
+def test_labels_are_used_only_for_exactly_one_hot_targets(row):
+    objective = train._Objective(_model(np.float64), "categorical_cross_entropy")
+    Y = losses.one_hot(np.array([0, 2, 1]), 3)
+    assert objective.labels_of(Y).tolist() == [0, 2, 1]
+    Y[1] = row
+    assert objective.labels_of(Y) is None

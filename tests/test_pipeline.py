@@ -270,3 +270,37 @@ def test_check_namespace_flags_cells_that_read_a_test_variable():
     # the loop variable k of the test cell is also left behind, but nothing reads it
     for a in config.ASSIGNMENTS:
         assert check.check_namespace(notebooks.read(a.path("source"))) == [], a.id
+
+
+def test_build_joins_printed_text_and_empties_volatile_cells(tmp_path):
+    """Text a cell prints arrives in as many pieces as the kernel flushed: the build
+    stores it as one output per stream, so that a rebuild gives the same notebook."""
+    from course.build import VOLATILE_TAG, _drop_volatile_outputs
+
+    out = nbformat.v4.new_output
+    nb = nbformat.v4.new_notebook()
+    split = nbformat.v4.new_code_cell("for i in range(3): print(i)")
+    split.outputs = [
+        out("stream", name="stdout", text="0\n"),
+        out("stream", name="stdout", text="1\n2\n"),
+        out("stream", name="stderr", text="careful\n"),
+        out("stream", name="stdout", text="3\n"),
+        out("execute_result", data={"text/plain": "4"}, execution_count=1),
+        out("stream", name="stdout", text="5\n"),
+        out("stream", name="stdout", text="6\n"),
+    ]
+    volatile = nbformat.v4.new_code_cell("time()", metadata={"tags": [VOLATILE_TAG]})
+    volatile.outputs = [out("stream", name="stdout", text="0.1 s\n")]
+    nb.cells = [split, volatile]
+    path = tmp_path / "nb.ipynb"
+    notebooks.write(nb, path)
+    _drop_volatile_outputs(path)
+    split, volatile = notebooks.read(path).cells
+    assert [(o.output_type, o.get("name"), o.get("text")) for o in split.outputs] == [
+        ("stream", "stdout", "0\n1\n2\n"),
+        ("stream", "stderr", "careful\n"),
+        ("stream", "stdout", "3\n"),
+        ("execute_result", None, None),
+        ("stream", "stdout", "5\n6\n"),
+    ]
+    assert volatile.outputs == []

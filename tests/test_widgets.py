@@ -127,6 +127,34 @@ def test_optimizer_playground_sliders_move_the_path():
     assert pg.draw()["paths"]["momentum"].shape == (41, 2)
 
 
+def test_optimizer_playground_new_steps_redraw_only_the_right_panel_with_the_same_pixels():
+    """A new number of steps redraws the right panel over a bitmap of the contours; the
+    image is pixel for pixel the one a full draw of the figure gives."""
+    import io
+
+    from PIL import Image
+
+    def full_draw(self):
+        self.axes[1].set_xlim(0, self.steps)
+        canvas = self._canvas()
+        canvas.draw()
+        self._background = canvas.copy_from_bbox(self.fig.bbox)
+        self._shown = (self.surface, self.steps)
+
+    images = []
+    for full in (False, True):
+        pg = widgets.optimizer_playground(surface="saddle", compare=True)
+        if full:
+            pg._cache_background = full_draw.__get__(pg)
+        shown = []
+        for change in (("steps", 300), ("steps", 40), ("surface", "ravine"), ("steps", 70)):
+            setattr(pg, *change)
+            shown.append(np.asarray(Image.open(io.BytesIO(pg.render_png()))))
+        images.append(shown)
+    for fast, full in zip(*images, strict=True):
+        np.testing.assert_array_equal(fast, full)
+
+
 def test_optimizer_playground_shows_momentum_overshooting():
     pg = widgets.OptimizerPlayground("ravine", "momentum", lr=0.05, beta=0.0, steps=150)
     plain = pg.draw()["paths"]["momentum"]

@@ -74,6 +74,7 @@ class OptimizerPlayground(_Interactive):
         self.controls = []
         self._shown = None  # (surface, steps) the background was drawn for
         self._background = None
+        self._left_only = None  # (surface, bitmap of the figure without the right panel)
         self._syncing = False
 
     # -- the maths: a plain function of the state ------------------------------------
@@ -131,10 +132,25 @@ class OptimizerPlayground(_Interactive):
         self._shown = (self.surface, None)
 
     def _cache_background(self) -> None:
-        """Render everything but the animated artists once, as the bitmap to paste."""
-        self.axes[1].set_xlim(0, self.steps)
+        """Render everything but the animated artists, as the bitmap to paste.
+
+        The contours (left) are drawn once per surface and kept as a bitmap of the figure
+        without the right panel; a new number of steps only redraws the right panel (its
+        x axis) on top of it: the same pixels as a full draw, in about half the time.
+        """
+        right = self.axes[1]
+        right.set_xlim(0, self.steps)
         canvas = self._canvas()
-        canvas.draw()
+        if self._left_only is None or self._left_only[0] != self.surface:
+            right.set_visible(False)
+            try:
+                canvas.draw()
+            finally:
+                right.set_visible(True)
+            self._left_only = (self.surface, canvas.copy_from_bbox(self.fig.bbox))
+        else:
+            canvas.restore_region(self._left_only[1])
+        right.draw(canvas.get_renderer())
         self._background = canvas.copy_from_bbox(self.fig.bbox)
         self._shown = (self.surface, self.steps)
 

@@ -135,6 +135,11 @@ NEEDED_EARLY: dict[str, tuple[str, str]] = {
     "dlkit.recurrent.rnn_backward": ("10_recurrent", "the same training"),
     "dlkit.recurrent.global_norm": ("10_recurrent", "the same training clips its gradients"),
     "dlkit.recurrent.clip_gradients": ("10_recurrent", "the same training"),
+    "dlkit.layers.Embedding": (
+        "10_recurrent",
+        "the demo that trains dlkit's Embedding and SimpleRNN layers",
+    ),
+    "dlkit.layers.SimpleRNN": ("10_recurrent", "the same demo"),
 }
 
 

@@ -50,12 +50,26 @@ except ImportError:  # Python 3.10
 #: Exercises whose reference the delegation check does not name literally (a variable, a
 #: second object carrying the same arithmetic). Exercise name -> dlkit qualified names.
 EXTRA_REFERENCES: dict[str, tuple[str, ...]] = {
-    # 05: the in-place kernels behind each step and each optimizer object (Adam wraps _adam)
-    "gd_step": ("dlkit.optim._gd",),
-    "momentum_step": ("dlkit.optim._ema_momentum", "dlkit.optim._classical_momentum"),
-    "adagrad_step": ("dlkit.optim._adagrad",),
-    "rmsprop_step": ("dlkit.optim._rmsprop",),
-    "adam_step": ("dlkit.optim._adam",),
+    # 05: the in-place kernels behind each step and each optimizer object (Adam wraps _adam),
+    # and their twins that write into work arrays (the objects' fast path, _<rule>_into)
+    "gd_step": ("dlkit.optim._gd", "dlkit.optim._gd_into"),
+    "momentum_step": (
+        "dlkit.optim._ema_momentum",
+        "dlkit.optim._classical_momentum",
+        "dlkit.optim._ema_momentum_into",
+        "dlkit.optim._classical_momentum_into",
+    ),
+    "adagrad_step": (
+        "dlkit.optim._adagrad",
+        "dlkit.optim._adagrad_into",
+        "dlkit.optim._scaled_step_into",
+    ),
+    "rmsprop_step": (
+        "dlkit.optim._rmsprop",
+        "dlkit.optim._rmsprop_into",
+        "dlkit.optim._scaled_step_into",
+    ),
+    "adam_step": ("dlkit.optim._adam", "dlkit.optim._adam_into"),
     # 06: the class students write is dlkit's callback; the layer object wraps dropout
     "EarlyStopping": ("dlkit.callbacks.EarlyStopping",),
     "dropout_forward": ("dlkit.layers.Dropout",),
@@ -94,6 +108,17 @@ NEEDED_EARLY: dict[str, tuple[str, str]] = {
     "dlkit.init.xavier_normal": ("02_forward_propagation", "init_weights calls it"),
     "dlkit.init.he_normal": ("02_forward_propagation", "init_weights calls it"),
     "dlkit.losses.mse": ("03_losses", "the loss explorer draws each loss over a fine grid"),
+    "dlkit.optim._adam_into": (
+        "05_optimizers",
+        "the optimizer playground runs dlkit's optimizer objects, whose fast path these "
+        "kernels are, for any slider value",
+    ),
+    "dlkit.optim._rmsprop_into": ("05_optimizers", "the same widget"),
+    "dlkit.optim._adagrad_into": ("05_optimizers", "the same widget"),
+    "dlkit.optim._scaled_step_into": ("05_optimizers", "the same widget"),
+    "dlkit.optim._ema_momentum_into": ("05_optimizers", "the same widget"),
+    "dlkit.optim._classical_momentum_into": ("05_optimizers", "the same widget"),
+    "dlkit.optim._gd_into": ("05_optimizers", "the same widget"),
     "dlkit.losses.mae": ("03_losses", "the same widget"),
     "dlkit.losses.huber": ("03_losses", "the same widget"),
     "dlkit.losses.binary_cross_entropy": ("03_losses", "the same widget, for classification"),

@@ -654,3 +654,26 @@ def test_a_wrong_answer_in_the_open_notebook_fails_its_visible_test(colab_base, 
     assert all(name.startswith("adam_step") for name in failed), sorted(failed)
     for error in failed.values():
         assert error["ename"] == "AssertionError" and "Unreleased" not in error["evalue"], error
+
+
+def test_every_optimizer_kernel_is_left_out_with_the_rules_it_computes():
+    """The update rules of 05 live in dlkit.optim's private kernels too (``_adam`` behind
+    ``adam_step``, ``_adam_into`` behind the optimizer objects' fast path): any private
+    function there that moves weights in place (``w -= ...``) is left out while 05 is not
+    out, and while 05 is open it stays only as NEEDED_EARLY says (the playground)."""
+    import ast
+
+    tree = ast.parse((ROOT / "dlkit" / "optim.py").read_text())
+    kernels = {
+        f"dlkit.optim.{node.name}"
+        for node in tree.body
+        if isinstance(node, ast.FunctionDef)
+        and node.name.startswith("_")
+        and "w -= " in ast.unparse(node)
+    }
+    assert {"dlkit.optim._adam", "dlkit.optim._adam_into"} <= kernels
+    before = publish.left_out("04_backpropagation")
+    assert kernels <= set(before), sorted(kernels - set(before))
+    open_05 = publish.left_out("05_optimizers")
+    for name in kernels - set(open_05):
+        assert publish.NEEDED_EARLY[name][0] == "05_optimizers", name

@@ -108,6 +108,10 @@ NEEDED_EARLY: dict[str, tuple[str, str]] = {
     "dlkit.init.xavier_normal": ("02_forward_propagation", "init_weights calls it"),
     "dlkit.init.he_normal": ("02_forward_propagation", "init_weights calls it"),
     "dlkit.losses.mse": ("03_losses", "the loss explorer draws each loss over a fine grid"),
+    "dlkit.losses.mae": ("03_losses", "the same widget"),
+    "dlkit.losses.huber": ("03_losses", "the same widget"),
+    "dlkit.losses.binary_cross_entropy": ("03_losses", "the same widget, for classification"),
+    "dlkit.losses.hinge": ("03_losses", "the same widget, for classification"),
     "dlkit.optim._adam_into": (
         "05_optimizers",
         "the optimizer playground runs dlkit's optimizer objects, whose fast path these "
@@ -119,10 +123,6 @@ NEEDED_EARLY: dict[str, tuple[str, str]] = {
     "dlkit.optim._ema_momentum_into": ("05_optimizers", "the same widget"),
     "dlkit.optim._classical_momentum_into": ("05_optimizers", "the same widget"),
     "dlkit.optim._gd_into": ("05_optimizers", "the same widget"),
-    "dlkit.losses.mae": ("03_losses", "the same widget"),
-    "dlkit.losses.huber": ("03_losses", "the same widget"),
-    "dlkit.losses.binary_cross_entropy": ("03_losses", "the same widget, for classification"),
-    "dlkit.losses.hinge": ("03_losses", "the same widget, for classification"),
     "dlkit.regularization.dropout_forward": (
         "06_improving_training",
         "the demos and the regularisation explorer train networks with dropout and L2",

@@ -60,6 +60,12 @@ class Sequential(Layer):
     ``compile`` chooses the optimizer, loss and metrics; ``fit`` trains
     (:func:`dlkit.train.train_loop`); ``evaluate`` and ``predict`` run in evaluation
     mode; ``save``/``load`` write and read the weights as ``.npz``.
+
+    The model keeps its layers' parameters one after the other in one array (each
+    ``layer.params[name]`` becomes a view of it, with the same values), so that an
+    optimizer updates all of them with one NumPy call per operation; training updates
+    them in place. An array taken from a layer before the layer joined the model is no
+    longer that layer's parameter: read ``layer.params`` after building the model.
     """
 
     def __init__(self, *layers: Layer):

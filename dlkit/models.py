@@ -124,18 +124,17 @@ class Sequential(Layer):
         if dtype.kind != "f" or any(a.dtype != dtype for a in arrays):
             return
         total = sum(a.size for a in arrays)
-        values, grads = np.empty(total, dtype=dtype), np.zeros(total, dtype=dtype)
-        start = 0
-        views: dict[int, dict] = {}
-        for (layer, name), a in zip(slots, arrays, strict=True):
-            view = values[start : start + a.size].reshape(a.shape)
+        shapes = [a.shape for a in arrays]
+        values = optim._split(np.empty(total, dtype=dtype), shapes)
+        grads = optim._split(np.zeros(total, dtype=dtype), shapes)
+        buffers: dict[int, dict] = {}
+        for (layer, name), a, view, grad in zip(slots, arrays, values, grads, strict=True):
             view[...] = a
             layer.params[name] = view
-            views.setdefault(id(layer), {})[name] = grads[start : start + a.size].reshape(a.shape)
-            start += a.size
+            buffers.setdefault(id(layer), {})[name] = grad
         for layer in self.layers:
-            if id(layer) in views:
-                layer._use_grad_buffers(views[id(layer)])
+            if id(layer) in buffers:
+                layer._use_grad_buffers(buffers[id(layer)])
 
     def parameters(self):
         """``(layer, name)`` pairs of every parameter, in layer order (for optimizers)."""

@@ -504,6 +504,25 @@ def _root(a: np.ndarray):
     return a
 
 
+def _split(flat: np.ndarray, shapes: list) -> list:
+    """Views of the consecutive pieces of the 1-D ``flat``, shaped as ``shapes``."""
+    views, start = [], 0
+    for shape in shapes:
+        size = math.prod(shape)
+        views.append(flat[start : start + size].reshape(shape))
+        start += size
+    return views
+
+
+def _same(arrays: list, others: list | None) -> bool:
+    """Whether two lists hold the very same objects, in the same order."""
+    return (
+        others is not None
+        and len(arrays) == len(others)
+        and all(a is b for a, b in zip(arrays, others, strict=True))
+    )
+
+
 def _contiguous_view(arrays: list) -> np.ndarray | None:
     """One 1-D array over ``arrays`` when they lie one after the other, in this order, in
     one writable float buffer (views of it, each C-contiguous); else None."""
@@ -554,10 +573,9 @@ class _FlatSlots:
         self.views: dict[str, list] = {}
 
     @classmethod
-    def adopt(cls, slots, params, state: dict):
-        w = _contiguous_view(params)
-        if w is None:
-            return None
+    def adopt(cls, slots, params, w, state: dict):
+        """The flat form of ``slots`` whose ``params`` lie in ``w`` (their contiguous view),
+        or None when their state does not allow one step for all (see the class)."""
         keys = [(id(layer), name) for layer, name in slots]
         if len(set(keys)) != len(keys):
             return None
@@ -582,13 +600,13 @@ class _FlatSlots:
 
     def holds(self, params: list, state: dict) -> bool:
         """Whether the slots still hold the arrays (and state) this was built on."""
-        return all(a is b for a, b in zip(params, self.params, strict=True)) and all(
+        return _same(params, self.params) and all(
             state.get(key) is s for key, s in zip(self.keys, self.states, strict=True)
         )
 
     def take_grads(self, grads: list) -> bool:
         """Point ``g`` at the gradients (their own buffer when they share one, else a copy)."""
-        if not self.grads or not all(a is b for a, b in zip(grads, self.grads, strict=True)):
+        if not _same(grads, self.grads):
             for g, p in zip(grads, self.params, strict=True):
                 if not isinstance(g, np.ndarray) or g.shape != p.shape or g.dtype != p.dtype:
                     self.grads = []
@@ -598,11 +616,10 @@ class _FlatSlots:
             self.gather = self.g is None
             if self.gather:
                 self.g = np.empty_like(self.w)
+                self._g_parts = _split(self.g, [p.shape for p in self.params])
         if self.gather:
-            start = 0
-            for g in grads:
-                self.g[start : start + g.size] = g.reshape(-1)
-                start += g.size
+            for part, g in zip(self._g_parts, grads, strict=True):
+                np.copyto(part, g)
         return True
 
     def advance(self) -> None:
@@ -615,13 +632,9 @@ class _FlatSlots:
         for name, flat in self.state.items():
             if name == "t" or (name in self.views and self.views[name][0].base is flat):
                 continue
-            start, views = 0, []
-            for s, p in zip(self.states, self.params, strict=True):
-                view = flat[start : start + p.size].reshape(p.shape)
+            views = self.views[name] = _split(flat, [p.shape for p in self.params])
+            for s, view in zip(self.states, views, strict=True):
                 s[name] = view
-                views.append(view)
-                start += p.size
-            self.views[name] = views
 
 
 class Optimizer:
@@ -639,6 +652,7 @@ class Optimizer:
         self.state: dict = {}
         self._scratch: dict = {}  # two work arrays per parameter, reused by every step
         self._flat: _FlatSlots | None = None  # step()'s one-buffer path, see _FlatSlots
+        self._apart: list | None = None  # parameters seen not to share one buffer
         self.t = 0
 
     # subclasses implement the rule on one array, in place; ``scratch`` is None or two
@@ -699,7 +713,14 @@ class Optimizer:
         params = [layer.params.get(name) for layer, name in self.slots]
         flat = self._flat
         if flat is None or not flat.holds(params, self.state):
-            flat = self._flat = _FlatSlots.adopt(self.slots, params, self.state)
+            self._flat = None
+            if _same(params, self._apart):
+                return False  # this layout was looked at already: not one buffer
+            w = _contiguous_view(params)
+            if w is None:
+                self._apart = params
+                return False
+            flat = self._flat = _FlatSlots.adopt(self.slots, params, w, self.state)
             if flat is None:
                 return False
         if not flat.take_grads([layer.grads.get(name) for layer, name in self.slots]):
@@ -724,7 +745,7 @@ class Optimizer:
         """Forget all state (velocities, squared-gradient sums, the step count)."""
         self.state.clear()
         self._scratch.clear()
-        self._flat = None
+        self._flat = self._apart = None
         self.t = 0
 
     def __repr__(self) -> str:

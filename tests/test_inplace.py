@@ -328,3 +328,29 @@ def test_labels_are_used_only_for_exactly_one_hot_targets(row):
     assert objective.labels_of(Y).tolist() == [0, 2, 1]
     Y[1] = row
     assert objective.labels_of(Y) is None
+
+
+def test_parameters_apart_are_looked_at_once_and_new_slots_are_taken_as_they_come(monkeypatch):
+    """The per-parameter path does not pay for examining the same layout on every step,
+    and an optimizer given other slots after stepping starts over instead of failing."""
+    data = np.random.default_rng(10)
+    X, y = data.normal(size=(40, 8)), data.integers(0, 3, 40)
+    model = _apart(_model(np.float64)).compile("sgd", lr=0.1, momentum=0.9)
+    looked = []
+    real = optim._contiguous_view
+    monkeypatch.setattr(optim, "_contiguous_view", lambda arrays: looked.append(1) or real(arrays))
+    model.fit(X, y, epochs=2, batch_size=8, verbose=0)
+    assert model.optimizer._flat is None and len(looked) == 1  # 10 steps, one look
+    packed = _model(np.float64).compile("adam", lr=0.01)
+    packed.fit(X, y, epochs=1, batch_size=8, verbose=0)
+    assert packed.optimizer._flat is not None
+    first = packed.layers[0]
+    packed.optimizer.slots = [(first, "W"), (first, "b")]  # fewer slots than the buffer's
+    twin = _apart(_model(np.float64)).compile("adam", lr=0.01)
+    twin.fit(X, y, epochs=1, batch_size=8, verbose=0)
+    twin.optimizer.slots = [(twin.layers[0], "W"), (twin.layers[0], "b")]
+    for model in (packed, twin):
+        layer = model.layers[0]
+        layer.grads = {"W": np.ones((8, 16)), "b": np.ones(16)}
+        model.optimizer.step()
+    np.testing.assert_array_equal(packed.layers[0].params["W"], twin.layers[0].params["W"])

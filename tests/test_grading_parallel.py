@@ -80,8 +80,14 @@ def test_every_result_is_in_the_class_gradebook(runs):
 
 def _reach_out(tmp_path_factory, sandbox):
     subs, workdir = tmp_path_factory.mktemp("reach_in"), tmp_path_factory.mktemp("reach")
-    notebooks.write(reach_out(workdir, seconds=14), subs / "attacker" / FIRST.notebook)
-    notebooks.write(slow_but_correct(seconds=10), subs / "victim" / FIRST.notebook)
+    # Without the sandbox the victim stays busy until the attacker says it has sent its
+    # sabotage (a file both can see), so a slow start on a loaded machine cannot let the
+    # victim finish first; in the sandbox it cannot see the file and sleeps 10 s.
+    marker = tmp_path_factory.mktemp("signal") / "hijacked"
+    attacker = reach_out(workdir, seconds=14, marker=marker)
+    notebooks.write(attacker, subs / "attacker" / FIRST.notebook)
+    victim = slow_but_correct(seconds=10 if sandbox else 25, until=marker)
+    notebooks.write(victim, subs / "victim" / FIRST.notebook)
     rows = grade(subs, workdir, workers=2, feedback=False, sandbox=sandbox, log=lambda *_: None)
     nb = notebooks.read(workdir / "autograded" / "attacker" / FIRST.id / FIRST.notebook)
     printed = "".join(o.get("text", "") for c in nb.cells for o in c.get("outputs", []))

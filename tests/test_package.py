@@ -70,3 +70,26 @@ def test_validation_messages_name_argument_and_fix():
     with pytest.raises(ValueError, match="lr must be finite and > 0; got 0"):
         V.check_positive(0, "lr")
     assert V.as_float_array(np.ones(2, dtype=np.float32), "x").dtype == np.float32
+
+
+def test_yours_or_reference_picks_what_a_demo_should_run(monkeypatch):
+    """Yours once it runs; dlkit's reference while yours is a stub and this copy carries it;
+    yours still (unfinished) where a student copy leaves the reference out."""
+    said = []
+
+    def reference(x):
+        return x + 1
+
+    def stub(x):
+        raise NotImplementedError
+
+    def yours(x):
+        return x + 2
+
+    assert dlkit.yours_or_reference(yours, reference, 1, say=said.append) is yours
+    assert dlkit.yours_or_reference(stub, reference, 1, say=said.append) is reference
+    assert said == ["reference: yours", "reference: dlkit's reference (yours is not written yet)"]
+    monkeypatch.setattr(dlkit, "released", lambda ref: False)
+    assert dlkit.yours_or_reference(stub, reference, 1, say=None) is stub
+    with pytest.raises(ValueError):  # any other error of yours is yours to see
+        dlkit.yours_or_reference(lambda x: int("x"), reference, 1, say=None)

@@ -140,3 +140,26 @@ def _slider(description: str, value: float, lo: float, hi: float, step: float, o
     )
     _bind(owner, slider, attr, float)
     return slider
+
+
+def _written(function, *example) -> bool:
+    """Whether a student's ``function`` runs on ``example`` (False while it is a stub)."""
+    try:
+        function(*example)
+    except NotImplementedError:
+        return False
+    return True
+
+
+def _unfinished(ax, what: str) -> None:
+    """Say on an empty panel which exercise to finish: the widget was given a stub."""
+    ax.text(
+        0.5,
+        0.5,
+        f"finish {what}\nto see this",
+        ha="center",
+        va="center",
+        transform=ax.transAxes,
+        color="0.35",
+        fontsize="large",
+    )

@@ -88,7 +88,7 @@ def build(
                     result = nbg.run(GenerateSolution, cfg, a.id, force=True)
                 _require(result, f"generate_solution {a.id}")
                 _check_executed(out / "solutions" / a.id / a.notebook)
-                _drop_volatile_outputs(out / "solutions" / a.id / a.notebook)
+                _stable_outputs(out / "solutions" / a.id / a.notebook)
                 log(
                     f"solutions/{a.id}/{a.notebook}: executed ({time.perf_counter() - start:.1f} s)"
                 )
@@ -102,7 +102,7 @@ def _require(result: dict, what: str) -> None:
 VOLATILE_TAG = "volatile-output"
 
 
-def _drop_volatile_outputs(path: Path) -> None:
+def _stable_outputs(path: Path) -> None:
     """Store cells tagged ``volatile-output`` (timings, say) without output, and each run
     of printed text as one output.
 

@@ -275,7 +275,7 @@ def test_check_namespace_flags_cells_that_read_a_test_variable():
 def test_build_joins_printed_text_and_empties_volatile_cells(tmp_path):
     """Text a cell prints arrives in as many pieces as the kernel flushed: the build
     stores it as one output per stream, so that a rebuild gives the same notebook."""
-    from course.build import VOLATILE_TAG, _drop_volatile_outputs
+    from course.build import VOLATILE_TAG, _stable_outputs
 
     out = nbformat.v4.new_output
     nb = nbformat.v4.new_notebook()
@@ -294,7 +294,7 @@ def test_build_joins_printed_text_and_empties_volatile_cells(tmp_path):
     nb.cells = [split, volatile]
     path = tmp_path / "nb.ipynb"
     notebooks.write(nb, path)
-    _drop_volatile_outputs(path)
+    _stable_outputs(path)
     split, volatile = notebooks.read(path).cells
     assert [(o.output_type, o.get("name"), o.get("text")) for o in split.outputs] == [
         ("stream", "stdout", "0\n1\n2\n"),

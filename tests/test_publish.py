@@ -553,7 +553,7 @@ def test_notebook_runs_against_the_dlkit_published_with_it(a, colab_base, tmp_pa
     live, their controls moved) and solved (visible tests included) must hit no left-out
     reference. For the last notebook, this is the full publish (nothing left out: the
     unsolved run shows that the published tree installs and runs)."""
-    from fresh_runtime import build_wheel, run_notebook
+    from fresh_runtime import build_wheel, run_notebook, widget_views
 
     dest = tmp_path / "student"
     publish.publish(dest, a.id, log=lambda *_: None)
@@ -566,10 +566,30 @@ def test_notebook_runs_against_the_dlkit_published_with_it(a, colab_base, tmp_pa
         assert run.after["file"].startswith(run.before["prefix"] + "/"), run.after["file"]
         problems = run.unexpected_errors()
         assert not problems, f"{label}:\n" + "\n\n".join(problems)
-        assert all(m["redrawn_by"] for m in run.controls), run.controls
+        # every widget a cell shows is live (a widget whose first drawing fails shows only
+        # its text repr, and no error reaches the cell) and one of its controls redraws it
+        views = widget_views(run)
+        shown = [c.index for c in run.cells if c.error is None and _shows_a_widget(c.source)]
+        assert set(shown) <= set(views), f"{label}: no live widget in cells {set(shown) - set(views)}"
+        assert len(run.controls) == len(views), f"{label}: {run.controls}, views in {views}"
+        # a control redraws each one, unless it was given stubs and says what to finish
+        # (never once solved)
+        assert all(m["redrawn_by"] or m["unfinished"] for m in run.controls), run.controls
         if tests:
+            assert not any(m["unfinished"] for m in run.controls), f"{label}: {run.controls}"
             assert any(c.kind == "test" for c in run.cells)
-    assert not re.search(r"Unreleased", json.dumps([c.outputs for c in run.cells]))
+        assert not re.search(r"Unreleased", json.dumps([c.outputs for c in run.cells])), label
+
+
+def _shows_a_widget(source: str) -> bool:
+    """Whether a cell ends with a call of ``dlkit.widgets.<explorer>(...)`` (shown live)."""
+    body = notebooks.parse_cell(source).body
+    last = body[-1] if body else None
+    return (
+        isinstance(last, ast.Expr)
+        and isinstance(last.value, ast.Call)
+        and (publish._dotted(last.value.func) or "").startswith("dlkit.widgets.")
+    )
 
 
 VARIANTS_PROBE = """

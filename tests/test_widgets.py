@@ -111,6 +111,43 @@ def test_vanishing_gradients_follows_the_depth_slider():
     assert sigmoid[0] < sigmoid[-1] / 100
 
 
+def test_vanishing_gradients_runs_the_backward_pieces_it_is_given(monkeypatch):
+    """Notebook 04 passes the student's dense_backward, sigmoid_grad and relu_grad: the
+    norms are theirs (a wrong derivative changes them); a stub stands aside for dlkit's
+    reference where this copy carries it, else the figure says what to finish."""
+    import dlkit
+    from dlkit import activations
+
+    calls = []
+
+    def counted(z):
+        calls.append(np.shape(z))
+        return activations.sigmoid_grad(z)
+
+    mine = widgets.vanishing_gradients(depth=5, sigmoid_grad=counted)
+    reference = widgets.vanishing_gradients(depth=5)
+    norms = mine.norms()
+    assert len(calls) >= 2 + 4 and mine.unfinished == []  # the tiny probe, then 4 layers
+    assert all(np.array_equal(norms[k], v) for k, v in reference.norms().items())
+    wrong = widgets.vanishing_gradients(depth=5, relu_grad=lambda z: np.ones_like(z))
+    assert not np.allclose(wrong.norms()["relu (he init)"], reference.norms()["relu (he init)"])
+
+    def stub(*args):
+        raise NotImplementedError
+
+    assert widgets.vanishing_gradients(depth=5, dense_backward=stub).unfinished == []
+    monkeypatch.setattr(dlkit, "released", lambda ref: False)  # a student copy, 04 open
+    unfinished = widgets.vanishing_gradients(depth=5, dense_backward=stub, relu_grad=stub)
+    assert unfinished.unfinished == ["dense_backward", "relu_grad"]
+    assert unfinished.draw() == {}
+    text = " ".join(t.get_text() for t in unfinished.axes[0].texts)
+    assert "finish dense_backward and relu_grad" in text
+    _ = unfinished.widget  # the controls still build and move without an error
+    unfinished.controls[0].value = 8
+    with pytest.raises(TypeError, match="dense_backward"):
+        widgets.vanishing_gradients(depth=5, dense_forward=stub)
+
+
 def test_optimizer_playground_sliders_move_the_path():
     pg = widgets.optimizer_playground(surface="ravine", optimizer="momentum", lr=0.05)
     _ = pg.widget

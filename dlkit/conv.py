@@ -306,8 +306,7 @@ def _conv_forward_t(X: np.ndarray, W: np.ndarray, b: np.ndarray, stride: int, pa
 def _conv_backward_t(
     dout: np.ndarray, X: np.ndarray, W: np.ndarray, stride: int, pad: int, cols=None
 ):
-    """:func:`conv2d_backward` channels first, reusing the forward pass's ``cols`` when given:
-    ``(dX, dW, db)``."""
+    """:func:`conv2d_backward` channels first (reuses ``cols`` when given): (dX, dW, db)."""
     F, _, kh, kw = W.shape
     if cols is None:
         cols, _, _ = _cols_t(X.transpose(1, 0, 2, 3), kh, kw, stride, pad)

@@ -8,9 +8,11 @@ stub the feature-map panel says which exercise to finish.
 
 from __future__ import annotations
 
+import textwrap
+
 import numpy as np
 
-from .. import conv, data
+from .. import conv, data, yours_or_reference
 from .._validation import check_choice, check_int
 from ._base import _bind, _Interactive, _unfinished
 
@@ -50,8 +52,6 @@ class ConvExplorer(_Interactive):
             raise TypeError(
                 f"conv2d_single must be a function; got {type(conv2d_single).__name__}."
             )
-        from .. import yours_or_reference
-
         try:
             conv2d_single = yours_or_reference(
                 conv2d_single, conv.conv2d_single, np.eye(3), np.ones((2, 2)), say=None
@@ -161,8 +161,6 @@ class ConvExplorer(_Interactive):
         if error is None:
             _unfinished(ax, self.what)
         else:
-            import textwrap
-
             text = textwrap.fill(textwrap.shorten(error, 150), 32)
             ax.text(0.5, 0.5, text, ha="center", va="center", transform=ax.transAxes,
                     color="firebrick", fontsize="small")  # fmt: skip

@@ -348,6 +348,51 @@ def test_conv_explorer_controls_change_the_feature_map():
     assert np.allclose(ex.draw(), expected)
 
 
+def test_conv_explorer_runs_the_conv2d_single_it_is_given(monkeypatch):
+    """Notebook 09 passes the student's conv2d_single: the explorer runs it (a wrong one
+    changes the map), a stub is replaced by dlkit's reference where this dlkit carries it
+    and otherwise leaves a panel that says what to finish, and a function that fails or
+    returns no map is told on the panel: the explorer never raises."""
+    calls = []
+
+    def mine(x, k):
+        calls.append(x.shape)
+        return dlkit_conv.conv2d_single(x, k)
+
+    ex = widgets.conv_explorer(kernel="vertical edge", stride=2, pad=1, conv2d_single=mine)
+    reference = widgets.conv_explorer(kernel="vertical edge", stride=2, pad=1)
+    assert np.allclose(ex.draw(), reference.draw()) and (10, 10) in calls
+
+    def flipped(x, k):  # the mathematicians' convolution: the edge map changes sign
+        return dlkit_conv.conv2d_single(x, k[::-1, ::-1])
+
+    wrong = widgets.conv_explorer(kernel="vertical edge", conv2d_single=flipped)
+    assert np.allclose(wrong.draw(), -widgets.conv_explorer(kernel="vertical edge").draw())
+
+    def stub(x, k):
+        raise NotImplementedError()
+
+    assert widgets.conv_explorer(conv2d_single=stub).conv2d_single is dlkit_conv.conv2d_single
+    monkeypatch.setattr("dlkit.released", lambda reference: False)  # a student copy, 09 open
+    unfinished = widgets.conv_explorer(conv2d_single=stub)
+    _ = unfinished.widget  # builds the controls and renders: no exception
+    assert unfinished.draw() is None and not unfinished._output.get_visible()
+    texts = [t.get_text() for t in unfinished.axes[2].texts]
+    assert texts == ["finish Exercise 3 (conv2d_single)\nto see this"]
+    unfinished.controls[1].value = 2  # moving a slider redraws the same panel, once
+    assert [t.get_text() for t in unfinished.axes[2].texts] == texts
+    unfinished.conv2d_single = mine  # finished: the map comes back, the note goes
+    assert unfinished.draw().shape == (3, 3) and unfinished._output.get_visible()
+    assert len(unfinished.axes[2].texts) == 0
+    for bad, said in [
+        (lambda x, k: x.shape, "shape (2,)"),
+        (lambda x, k: 1 / 0, "ZeroDivisionError"),
+    ]:
+        broken = widgets.conv_explorer(conv2d_single=bad)
+        assert broken.draw() is None
+        assert said in broken.axes[2].texts[0].get_text().replace("\n", " ")
+
+
 def test_conv_explorer_rejects_a_bad_kernel():
     with pytest.raises(ValueError, match="3x3"):
         widgets.ConvExplorer(kernel=np.ones((2, 2)))

@@ -156,13 +156,13 @@ class GradientThroughTime(_Interactive):
         ax.set_xlim(0.5, self.T + 0.5)
         head = f"{self.activation}, largest singular value of Wh = {self.scale:.2f}: "
         if out["raw"] is None:  # the student's RNN is still a stub
-            missing = " and ".join(self._missing(("rnn_forward", "rnn_backward")))
+            missing = "\nand ".join(self._missing(("rnn_forward", "rnn_backward")))
             for line in self._lines:
                 line.set_data([], [])
             self._note.set_text(f"finish {missing}\nto see the tanh curve")
             self._note.set_visible(True)
             ax.set_ylim(1e-8, 1e8)
-            ax.set_title(head + "your RNN is not written yet\n", fontsize="medium")
+            ax.set_title(head.rstrip(": ") + "\nyour RNN is not written yet", fontsize="medium")
             return {"raw": None, "clipped": None, "first_over_last": None}
         self._note.set_visible(False)
         self._lines[0].set_data(steps, out["raw"])
@@ -176,10 +176,7 @@ class GradientThroughTime(_Interactive):
         total = float(out["global_norm"])
         if out["clipped"] is None:
             self._lines[1].set_data([], [])
-            second = (
-                f"global norm {total:.1e}; finish {self._missing(('clip_gradients',))[0]} "
-                "to see the clipped curve"
-            )
+            second = f"finish {self._missing(('clip_gradients',))[0]} to see the clipped curve"
         else:
             self._lines[1].set_data(steps, out["clipped"])
             relation = "> max_norm" if total > self.max_norm else "<= max_norm"

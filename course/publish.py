@@ -69,7 +69,13 @@ EXTRA_REFERENCES: dict[str, tuple[str, ...]] = {
         "dlkit.optim._rmsprop_into",
         "dlkit.optim._scaled_step_into",
     ),
-    "adam_step": ("dlkit.optim._adam", "dlkit.optim._adam_into"),
+    "adam_step": (
+        "dlkit.optim._adam",
+        "dlkit.optim._adam_into",
+        # notebook 10's memory RNN steps its weights with Adam written out (m, v, bias
+        # correction): an answer of 05 while 05 is open; only notebook 10 runs it
+        "dlkit.recurrent.train_memory_rnn",
+    ),
     # 06: the class students write is dlkit's callback; the layer object wraps dropout
     "EarlyStopping": ("dlkit.callbacks.EarlyStopping",),
     "dropout_forward": ("dlkit.layers.Dropout",),

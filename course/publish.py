@@ -69,7 +69,8 @@ EXTRA_REFERENCES: dict[str, tuple[str, ...]] = {
         "dlkit.optim._rmsprop_into",
         "dlkit.optim._scaled_step_into",
     ),
-    "adam_step": ("dlkit.optim._adam", "dlkit.optim._adam_into"),
+    # (train_memory_rnn, notebook 10's demo trainer, runs Adam's arithmetic inline)
+    "adam_step": ("dlkit.optim._adam", "dlkit.optim._adam_into", "dlkit.recurrent.train_memory_rnn"),
     # 06: the class students write is dlkit's callback; the layer object wraps dropout
     "EarlyStopping": ("dlkit.callbacks.EarlyStopping",),
     "dropout_forward": ("dlkit.layers.Dropout",),
@@ -112,17 +113,6 @@ NEEDED_EARLY: dict[str, tuple[str, str]] = {
     "dlkit.losses.huber": ("03_losses", "the same widget"),
     "dlkit.losses.binary_cross_entropy": ("03_losses", "the same widget, for classification"),
     "dlkit.losses.hinge": ("03_losses", "the same widget, for classification"),
-    "dlkit.optim._adam_into": (
-        "05_optimizers",
-        "the optimizer playground runs dlkit's optimizer objects, whose fast path these "
-        "kernels are, for any slider value",
-    ),
-    "dlkit.optim._rmsprop_into": ("05_optimizers", "the same widget"),
-    "dlkit.optim._adagrad_into": ("05_optimizers", "the same widget"),
-    "dlkit.optim._scaled_step_into": ("05_optimizers", "the same widget"),
-    "dlkit.optim._ema_momentum_into": ("05_optimizers", "the same widget"),
-    "dlkit.optim._classical_momentum_into": ("05_optimizers", "the same widget"),
-    "dlkit.optim._gd_into": ("05_optimizers", "the same widget"),
     "dlkit.regularization.dropout_forward": (
         "06_improving_training",
         "the demos and the regularisation explorer train networks with dropout and L2",

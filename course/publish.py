@@ -70,7 +70,11 @@ EXTRA_REFERENCES: dict[str, tuple[str, ...]] = {
         "dlkit.optim._scaled_step_into",
     ),
     # (train_memory_rnn, notebook 10's demo trainer, runs Adam's arithmetic inline)
-    "adam_step": ("dlkit.optim._adam", "dlkit.optim._adam_into", "dlkit.recurrent.train_memory_rnn"),
+    "adam_step": (
+        "dlkit.optim._adam",
+        "dlkit.optim._adam_into",
+        "dlkit.recurrent.train_memory_rnn",
+    ),
     # 06: the class students write is dlkit's callback; the layer object wraps dropout
     "EarlyStopping": ("dlkit.callbacks.EarlyStopping",),
     "dropout_forward": ("dlkit.layers.Dropout",),

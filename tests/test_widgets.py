@@ -332,3 +332,112 @@ def test_gradient_through_time_follows_its_controls():
     assert "clipped" in g.axes[0].get_title()
     activation.value = "tanh"  # tanh' < 1 on top of the same Wh: the first steps get less
     assert raw.get_ydata()[0] < ys[0]
+
+
+# --- the widgets run the student's own functions (a stub: "finish Exercise N", no exception) ---
+def _stub(*args, **kwargs):
+    raise NotImplementedError()
+
+
+def _student_copy(monkeypatch):
+    """Make dlkit answer as a student copy that leaves notebook 05's references out."""
+    import dlkit
+    import dlkit.widgets.optimizer as playground_module
+    import dlkit.widgets.training as training_module
+
+    for module in (dlkit, playground_module, training_module):
+        monkeypatch.setattr(module, "released", lambda reference: False)
+
+
+def test_optimizer_playground_runs_the_rules_it_is_given(monkeypatch):
+    calls = []
+
+    def gd_step(w, g, lr):
+        calls.append(lr)
+        return w - lr * g
+
+    def wrong_adam_step(w, g, m, v, t, lr=1e-3, beta1=0.9, beta2=0.999, eps=1e-8):
+        return w - lr * np.sign(g), m, v  # signSGD, not Adam
+
+    ref = widgets.OptimizerPlayground("saddle", lr=0.05, steps=60, compare=True).draw()["paths"]
+    pg = widgets.OptimizerPlayground(
+        "saddle", lr=0.05, steps=60, compare=True, gd_step=gd_step, adam_step=wrong_adam_step
+    )
+    got = pg.draw()
+    assert calls.count(0.05) == 60, "the playground ran the gd_step it was given, every step"
+    np.testing.assert_allclose(got["paths"]["gd"], ref["gd"], rtol=1e-12)
+    assert not np.allclose(got["paths"]["adam"], ref["adam"]), "the wrong rule changes the path"
+    np.testing.assert_array_equal(got["paths"]["rmsprop"], ref["rmsprop"])  # not given: dlkit's
+    # a stub, where dlkit carries the reference: dlkit's path, as a fresh student sees today
+    pg = widgets.OptimizerPlayground("saddle", "adam", lr=0.05, steps=60, adam_step=_stub)
+    np.testing.assert_array_equal(pg.draw()["paths"]["adam"], ref["adam"])
+
+
+def test_optimizer_playground_says_which_exercise_to_finish(monkeypatch):
+    _student_copy(monkeypatch)
+
+    def gd_step(w, g, lr):
+        return w - lr * g
+
+    pg = widgets.optimizer_playground(
+        surface="ravine", optimizer="adam", gd_step=gd_step, adam_step=_stub
+    )
+    _ = pg.widget  # drawn once, no exception
+    out = pg.draw()
+    assert out["paths"] == {} and out["unfinished"] == {"adam": "finish Exercise 6 (adam_step)"}
+    assert "finish Exercise 6 (adam_step)" in pg._note.get_text()
+    optimizer, surface, compare, lr, beta, steps, start_x, start_y = pg.controls
+    compare.value = True  # every optimizer: yours where written, the others say what to finish
+    out = pg.draw()
+    assert set(out["paths"]) == {"gd"}
+    assert out["unfinished"]["momentum"] == "finish Exercise 3 (momentum_step)"
+    assert "momentum finish Exercise 3" in pg._readout.get_text() and not pg._note.get_text()
+    steps.value = 40
+    assert pg.draw()["paths"]["gd"].shape == (41, 2)
+
+
+def test_optimizer_playground_survives_a_rule_with_a_bug():
+    def broken_momentum_step(w, g, v, lr, beta=0.9):
+        return w - lr * g  # forgets the velocity: not a pair
+
+    pg = widgets.OptimizerPlayground("ravine", "momentum", momentum_step=broken_momentum_step)
+    out = pg.draw()
+    assert out["paths"] == {} and "momentum_step raised TypeError" in out["unfinished"]["momentum"]
+
+
+def test_training_explorer_trains_with_the_functions_it_is_given(monkeypatch):
+    seen = []
+
+    def iterate_minibatches(X, y, batch_size, shuffle=True, rng=None):
+        seen.append(batch_size)
+        order = (np.random.default_rng(0) if rng is None else rng).permutation(len(X))
+        for start in range(0, len(X), batch_size):
+            yield X[order[start : start + batch_size]], y[order[start : start + batch_size]]
+
+    def momentum_step(w, g, v, lr, beta=0.9):
+        v_new = beta * v + (1 - beta) * g
+        return w - lr * v_new, v_new
+
+    def wrong_momentum_step(w, g, v, lr, beta=0.9):
+        return w + lr * g, v  # uphill
+
+    settings = {"optimizer": "momentum", "lr": 0.1, "epochs": 20, "batch_size": 16}
+    ref = widgets.training_explorer(**settings).draw()["history"]["training"]
+    te = widgets.training_explorer(
+        **settings, iterate_minibatches=iterate_minibatches, momentum_step=momentum_step
+    )
+    got = te.draw()["history"]["training"]
+    assert seen.count(16) == 20  # one pass of mini-batches per epoch (and a tiny probe first)
+    np.testing.assert_allclose(got, ref, rtol=1e-10)
+    wrong = widgets.training_explorer(**settings, momentum_step=wrong_momentum_step).draw()
+    assert wrong["diverged"] or wrong["history"]["training"][-1] > ref[-1]
+    _student_copy(monkeypatch)
+    te = widgets.training_explorer(**settings, iterate_minibatches=_stub, momentum_step=_stub)
+    _ = te.widget  # drawn once, no exception
+    assert te.draw()["unfinished"] == "finish Exercise 2 (iterate_minibatches)"
+    te = widgets.training_explorer(
+        **settings, iterate_minibatches=iterate_minibatches, momentum_step=_stub
+    )
+    assert te.draw()["unfinished"] == "finish Exercise 3 (momentum_step)"
+    te.optimizer = "adam"  # not given, and left out of this copy
+    assert te.draw()["unfinished"] == "finish Exercise 6 (adam_step)"

@@ -336,12 +336,8 @@ def fit(
     batch_size: int | None = None,
     rng=None,
     progress: bool = True,
-    step_fn=None,
 ) -> History:
     """Train ``model`` with plain gradient descent (:class:`dlkit.optim.GD`).
-
-    ``step_fn``: the gradient-descent step to run, ``gd_step(w, g, lr) -> w_new`` (your own
-    of notebook 05, say); None runs dlkit's.
 
     ``batch_size=None`` is full-batch gradient descent; otherwise each epoch visits
     the samples in a new random order (drawn from ``rng``) in batches of that size.
@@ -360,7 +356,7 @@ def fit(
         model,
         X,
         Y,
-        optimizer=optim.GD(model, lr=lr, step_fn=step_fn),
+        optimizer=optim.GD(model, lr=lr),
         loss=loss,
         epochs=epochs,
         batch_size=batch_size,

@@ -75,9 +75,9 @@ EXTRA_REFERENCES: dict[str, tuple[str, ...]] = {
         "dlkit.optim._adam_into",
         "dlkit.recurrent.train_memory_rnn",
     ),
-    # 06: the class students write is dlkit's callback; the layer object wraps dropout
+    # 06: the class students write is dlkit's callback (the Dropout layer only calls the
+    # functions it is given, or dlkit's: it carries no answer and stays)
     "EarlyStopping": ("dlkit.callbacks.EarlyStopping",),
-    "dropout_forward": ("dlkit.layers.Dropout",),
     # 10: the layer objects run the embedding and the RNN (and their backward passes)
     "embedding_forward": ("dlkit.layers.Embedding",),
     "rnn_forward": ("dlkit.layers.SimpleRNN",),
@@ -117,18 +117,6 @@ NEEDED_EARLY: dict[str, tuple[str, str]] = {
     "dlkit.losses.huber": ("03_losses", "the same widget"),
     "dlkit.losses.binary_cross_entropy": ("03_losses", "the same widget, for classification"),
     "dlkit.losses.hinge": ("03_losses", "the same widget, for classification"),
-    "dlkit.regularization.dropout_forward": (
-        "06_improving_training",
-        "the demos and the regularisation explorer train networks with dropout and L2",
-    ),
-    "dlkit.layers.Dropout": ("06_improving_training", "the same training"),
-    "dlkit.regularization.dropout_backward": ("06_improving_training", "the same training"),
-    "dlkit.regularization.l2_penalty": ("06_improving_training", "the same training"),
-    "dlkit.regularization.l2_grad": ("06_improving_training", "the same training"),
-    "dlkit.callbacks.EarlyStopping": (
-        "06_improving_training",
-        "the demo of early stopping trains with dlkit's callback",
-    ),
     "dlkit.metrics.precision_recall_f1": (
         "08_heart_disease",
         "the threshold explorer recomputes them for any threshold",

@@ -438,7 +438,6 @@ def test_an_optimizer_runs_the_pure_step_it_is_given(name):
     np.testing.assert_allclose(histories[1], histories[0], rtol=1e-10)
 
 
-
 def test_a_step_fn_must_be_a_function():
     with pytest.raises(TypeError, match="step_fn must be a function"):
         optim.GD(lr=0.1, step_fn="gd")

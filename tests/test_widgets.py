@@ -441,3 +441,56 @@ def test_training_explorer_trains_with_the_functions_it_is_given(monkeypatch):
     assert te.draw()["unfinished"] == "finish Exercise 3 (momentum_step)"
     te.optimizer = "adam"  # not given, and left out of this copy
     assert te.draw()["unfinished"] == "finish Exercise 6 (adam_step)"
+
+
+def test_regularization_explorer_trains_with_the_functions_it_is_given(monkeypatch):
+    calls = {"forward": 0, "backward": 0, "penalty": 0, "grad": 0}
+
+    def dropout_forward(A, p_drop, rng, training=True):
+        calls["forward"] += 1
+        mask = rng.random(A.shape) < 1.0 - p_drop
+        return A * mask / (1.0 - p_drop), mask
+
+    def dropout_backward(dout, mask, p_drop):
+        calls["backward"] += 1
+        return dout if mask is None else dout * mask / (1.0 - p_drop)
+
+    def l2_penalty(params, lam):
+        calls["penalty"] += 1
+        return 0.5 * lam * sum(float(np.sum(W**2)) for W, _ in params)
+
+    def l2_grad(W, lam):
+        calls["grad"] += 1
+        return lam * W
+
+    def wrong_l2_grad(W, lam):
+        return -lam * W  # pushes the weights up
+
+    settings = {"dropout": 0.3, "l2": 0.01, "hidden": 16, "epochs": 60}
+    ref = widgets.regularization_explorer(**settings).draw()["history"]["validation"]
+    mine = widgets.regularization_explorer(
+        **settings, dropout_forward=dropout_forward, dropout_backward=dropout_backward,
+        l2_penalty=l2_penalty, l2_grad=l2_grad,
+    ).draw()  # fmt: skip
+    assert all(n >= 60 for n in calls.values()), calls
+    np.testing.assert_allclose(mine["history"]["validation"], ref, rtol=1e-8)
+    wrong = widgets.regularization_explorer(**settings, l2_grad=wrong_l2_grad).draw()
+    assert not np.allclose(wrong["history"]["validation"], ref)
+    # a student copy that leaves notebook 06 out: a stub says what to finish, never raises
+    import dlkit
+    import dlkit.widgets.regularization as module
+
+    for owner in (dlkit, module):
+        monkeypatch.setattr(owner, "released", lambda reference: False)
+    ex = widgets.regularization_explorer(
+        dropout=0.0, l2=0.0, epochs=50, dropout_forward=dropout_forward,
+        dropout_backward=_stub, l2_penalty=l2_penalty, l2_grad=_stub,
+    )  # fmt: skip
+    _ = ex.widget
+    dropout, l2, hidden, epochs, progress = ex.controls
+    assert ex.draw()["unfinished"] is None  # no dropout, no L2: nothing of 06 runs
+    l2.value = 0.01
+    assert ex.draw()["unfinished"] == "finish Exercise 4 (l2_grad)"
+    l2.value = 0.0
+    dropout.value = 0.3
+    assert ex.draw()["unfinished"] == "finish Exercise 3 (dropout_backward)"

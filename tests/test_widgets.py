@@ -127,12 +127,21 @@ def test_optimizer_playground_sliders_move_the_path():
     assert pg.draw()["paths"]["momentum"].shape == (41, 2)
 
 
-def test_optimizer_playground_new_steps_redraw_only_the_right_panel_with_the_same_pixels():
+@pytest.mark.parametrize("yours", [False, True], ids=["dlkit's rules", "a student's, one a stub"])
+def test_optimizer_playground_new_steps_redraw_only_the_right_panel_with_the_same_pixels(
+    yours, monkeypatch
+):
     """A new number of steps redraws the right panel over a bitmap of the contours; the
-    image is pixel for pixel the one a full draw of the figure gives."""
+    image is pixel for pixel the one a full draw of the figure gives (also with a student's
+    rules and the note of a stub, in a copy of dlkit that leaves 05 out)."""
     import io
 
     from PIL import Image
+
+    kwargs = {}
+    if yours:
+        _student_copy(monkeypatch)
+        kwargs = {"gd_step": lambda w, g, lr: w - lr * g, "adam_step": _stub}
 
     def full_draw(self):
         self.axes[1].set_xlim(0, self.steps)
@@ -143,11 +152,13 @@ def test_optimizer_playground_new_steps_redraw_only_the_right_panel_with_the_sam
 
     images = []
     for full in (False, True):
-        pg = widgets.optimizer_playground(surface="saddle", compare=True)
+        pg = widgets.optimizer_playground(surface="saddle", compare=True, **kwargs)
         if full:
             pg._cache_background = full_draw.__get__(pg)
         shown = []
-        for change in (("steps", 300), ("steps", 40), ("surface", "ravine"), ("steps", 70)):
+        changes = [("steps", 300), ("steps", 40), ("surface", "ravine"), ("steps", 70)]
+        changes += [("compare", False), ("optimizer", "adam"), ("steps", 90)]  # yours: a note
+        for change in changes:
             setattr(pg, *change)
             shown.append(np.asarray(Image.open(io.BytesIO(pg.render_png()))))
         images.append(shown)

@@ -172,6 +172,10 @@ def _names(source: str) -> tuple[set[str], set[str]]:
     return top, loads - bound
 
 
+def _is_name(node) -> bool:
+    return isinstance(node, ast.Name)
+
+
 def _restored(source: str) -> set[str]:
     """Names a cell puts back as it found them: ``saved = X`` ... ``X = saved`` (a test that
     swaps dlkit's reference in for a student's function and restores it in ``finally``)."""
@@ -187,6 +191,10 @@ def _restored(source: str) -> set[str]:
         for t, v in items:
             if isinstance(t, ast.Name) and isinstance(v, ast.Name):
                 pairs.add((t.id, v.id))
+            elif isinstance(t, ast.Name) and isinstance(v, ast.Tuple):  # saved = X, Y
+                pairs |= {(f"{t.id}#{k}", e.id) for k, e in enumerate(v.elts) if _is_name(e)}
+            elif isinstance(t, ast.Tuple) and isinstance(v, ast.Name):  # X, Y = saved
+                pairs |= {(e.id, f"{v.id}#{k}") for k, e in enumerate(t.elts) if _is_name(e)}
     return {name for name, saved in pairs if (saved, name) in pairs}
 
 

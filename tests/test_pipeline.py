@@ -275,12 +275,13 @@ def test_check_namespace_flags_cells_that_read_a_test_variable():
             "yours_t, calls_t = f, []\nf = ref\ntry:\n    run(f)\nfinally:\n    f = yours_t",
             "g_test",
         ),
+        code("pair_t = f, h\nf = ref\ntry:\n    run(f)\nfinally:\n    f, h = pair_t", "k_test"),
         code("show(f)"),
         code("saved_t = f\nf = ref", "h_test"),  # not put back
         code("show(f)"),
     ]
     assert check.check_namespace(nb) == [
-        "cell 4 reads 'f', which test cell 'h_test' set last; rename the test's variable"
+        "cell 5 reads 'f', which test cell 'h_test' set last; rename the test's variable"
     ]
     for a in config.ASSIGNMENTS:
         assert check.check_namespace(notebooks.read(a.path("source"))) == [], a.id

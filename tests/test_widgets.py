@@ -111,6 +111,43 @@ def test_vanishing_gradients_follows_the_depth_slider():
     assert sigmoid[0] < sigmoid[-1] / 100
 
 
+def test_vanishing_gradients_runs_the_backward_pieces_it_is_given(monkeypatch):
+    """Notebook 04 passes the student's dense_backward, sigmoid_grad and relu_grad: the
+    norms are theirs (a wrong derivative changes them); a stub stands aside for dlkit's
+    reference where this copy carries it, else the figure says what to finish."""
+    import dlkit
+    from dlkit import activations
+
+    calls = []
+
+    def counted(z):
+        calls.append(np.shape(z))
+        return activations.sigmoid_grad(z)
+
+    mine = widgets.vanishing_gradients(depth=5, sigmoid_grad=counted)
+    reference = widgets.vanishing_gradients(depth=5)
+    norms = mine.norms()
+    assert len(calls) >= 2 + 4 and mine.unfinished == []  # the tiny probe, then 4 layers
+    assert all(np.array_equal(norms[k], v) for k, v in reference.norms().items())
+    wrong = widgets.vanishing_gradients(depth=5, relu_grad=lambda z: np.ones_like(z))
+    assert not np.allclose(wrong.norms()["relu (he init)"], reference.norms()["relu (he init)"])
+
+    def stub(*args):
+        raise NotImplementedError
+
+    assert widgets.vanishing_gradients(depth=5, dense_backward=stub).unfinished == []
+    monkeypatch.setattr(dlkit, "released", lambda ref: False)  # a student copy, 04 open
+    unfinished = widgets.vanishing_gradients(depth=5, dense_backward=stub, relu_grad=stub)
+    assert unfinished.unfinished == ["dense_backward", "relu_grad"]
+    assert unfinished.draw() == {}
+    text = " ".join(t.get_text() for t in unfinished.axes[0].texts)
+    assert "finish dense_backward and relu_grad" in text
+    _ = unfinished.widget  # the controls still build and move without an error
+    unfinished.controls[0].value = 8
+    with pytest.raises(TypeError, match="dense_backward"):
+        widgets.vanishing_gradients(depth=5, dense_forward=stub)
+
+
 def test_optimizer_playground_sliders_move_the_path():
     pg = widgets.optimizer_playground(surface="ravine", optimizer="momentum", lr=0.05)
     _ = pg.widget
@@ -322,6 +359,51 @@ def test_conv_explorer_controls_change_the_feature_map():
     assert np.allclose(ex.draw(), expected)
 
 
+def test_conv_explorer_runs_the_conv2d_single_it_is_given(monkeypatch):
+    """Notebook 09 passes the student's conv2d_single: the explorer runs it (a wrong one
+    changes the map), a stub is replaced by dlkit's reference where this dlkit carries it
+    and otherwise leaves a panel that says what to finish, and a function that fails or
+    returns no map is told on the panel: the explorer never raises."""
+    calls = []
+
+    def mine(x, k):
+        calls.append(x.shape)
+        return dlkit_conv.conv2d_single(x, k)
+
+    ex = widgets.conv_explorer(kernel="vertical edge", stride=2, pad=1, conv2d_single=mine)
+    reference = widgets.conv_explorer(kernel="vertical edge", stride=2, pad=1)
+    assert np.allclose(ex.draw(), reference.draw()) and (10, 10) in calls
+
+    def flipped(x, k):  # the mathematicians' convolution: the edge map changes sign
+        return dlkit_conv.conv2d_single(x, k[::-1, ::-1])
+
+    wrong = widgets.conv_explorer(kernel="vertical edge", conv2d_single=flipped)
+    assert np.allclose(wrong.draw(), -widgets.conv_explorer(kernel="vertical edge").draw())
+
+    def stub(x, k):
+        raise NotImplementedError()
+
+    assert widgets.conv_explorer(conv2d_single=stub).conv2d_single is dlkit_conv.conv2d_single
+    monkeypatch.setattr("dlkit.released", lambda reference: False)  # a student copy, 09 open
+    unfinished = widgets.conv_explorer(conv2d_single=stub)
+    _ = unfinished.widget  # builds the controls and renders: no exception
+    assert unfinished.draw() is None and not unfinished._output.get_visible()
+    texts = [t.get_text() for t in unfinished.axes[2].texts]
+    assert texts == ["finish Exercise 3 (conv2d_single)\nto see this"]
+    unfinished.controls[1].value = 2  # moving a slider redraws the same panel, once
+    assert [t.get_text() for t in unfinished.axes[2].texts] == texts
+    unfinished.conv2d_single = mine  # finished: the map comes back, the note goes
+    assert unfinished.draw().shape == (3, 3) and unfinished._output.get_visible()
+    assert len(unfinished.axes[2].texts) == 0
+    for bad, said in [
+        (lambda x, k: x.shape, "shape (2,)"),
+        (lambda x, k: 1 / 0, "ZeroDivisionError"),
+    ]:
+        broken = widgets.conv_explorer(conv2d_single=bad)
+        assert broken.draw() is None
+        assert said in broken.axes[2].texts[0].get_text().replace("\n", " ")
+
+
 def test_conv_explorer_rejects_a_bad_kernel():
     with pytest.raises(ValueError, match="3x3"):
         widgets.ConvExplorer(kernel=np.ones((2, 2)))
@@ -395,14 +477,15 @@ def test_optimizer_playground_says_which_exercise_to_finish(monkeypatch):
     )
     _ = pg.widget  # drawn once, no exception
     out = pg.draw()
-    assert out["paths"] == {} and out["unfinished"] == {"adam": "finish Exercise 6 (adam_step)"}
+    assert out["paths"] == {} and out["missing"] == {"adam": "finish Exercise 6 (adam_step)"}
+    assert pg.unfinished == ["adam_step"]
     assert "finish Exercise 6 (adam_step)" in pg._note.get_text()
     optimizer, surface, compare, lr, beta, steps, start_x, start_y = pg.controls
     compare.value = True  # every optimizer: yours where written, the others say what to finish
     out = pg.draw()
     assert set(out["paths"]) == {"gd"}
-    assert out["unfinished"]["momentum"] == "finish Exercise 3 (momentum_step)"
-    assert "momentum finish Exercise 3" in pg._readout.get_text() and not pg._note.get_text()
+    assert out["missing"]["momentum"] == "pass momentum_step=... (Exercise 3)"  # not given
+    assert "momentum pass momentum_step" in pg._readout.get_text() and not pg._note.get_text()
     steps.value = 40
     assert pg.draw()["paths"]["gd"].shape == (41, 2)
 
@@ -413,7 +496,8 @@ def test_optimizer_playground_survives_a_rule_with_a_bug():
 
     pg = widgets.OptimizerPlayground("ravine", "momentum", momentum_step=broken_momentum_step)
     out = pg.draw()
-    assert out["paths"] == {} and "momentum_step raised TypeError" in out["unfinished"]["momentum"]
+    assert out["paths"] == {} and "momentum_step raised TypeError" in out["missing"]["momentum"]
+    assert pg.unfinished == []  # written: it fails only on the way (the readout says so)
 
 
 def test_training_explorer_trains_with_the_functions_it_is_given(monkeypatch):
@@ -445,13 +529,14 @@ def test_training_explorer_trains_with_the_functions_it_is_given(monkeypatch):
     _student_copy(monkeypatch)
     te = widgets.training_explorer(**settings, iterate_minibatches=_stub, momentum_step=_stub)
     _ = te.widget  # drawn once, no exception
-    assert te.draw()["unfinished"] == "finish Exercise 2 (iterate_minibatches)"
+    assert te.draw()["todo"] == "finish Exercise 2 (iterate_minibatches)"
+    assert sorted(te.unfinished) == ["iterate_minibatches", "momentum_step"]
     te = widgets.training_explorer(
         **settings, iterate_minibatches=iterate_minibatches, momentum_step=_stub
     )
-    assert te.draw()["unfinished"] == "finish Exercise 3 (momentum_step)"
+    assert te.draw()["todo"] == "finish Exercise 3 (momentum_step)"
     te.optimizer = "adam"  # not given, and left out of this copy
-    assert te.draw()["unfinished"] == "finish Exercise 6 (adam_step)"
+    assert te.draw()["todo"] == "pass adam_step=... (Exercise 6)"
 
 
 def test_regularization_explorer_trains_with_the_functions_it_is_given(monkeypatch):
@@ -499,9 +584,10 @@ def test_regularization_explorer_trains_with_the_functions_it_is_given(monkeypat
     )  # fmt: skip
     _ = ex.widget
     dropout, l2, hidden, epochs, progress = ex.controls
-    assert ex.draw()["unfinished"] is None  # no dropout, no L2: nothing of 06 runs
+    assert ex.unfinished == ["dropout_backward", "l2_grad"]
+    assert ex.draw()["todo"] is None  # no dropout, no L2: nothing of 06 runs
     l2.value = 0.01
-    assert ex.draw()["unfinished"] == "finish Exercise 4 (l2_grad)"
+    assert ex.draw()["todo"] == "finish Exercise 4 (l2_grad)"
     l2.value = 0.0
     dropout.value = 0.3
-    assert ex.draw()["unfinished"] == "finish Exercise 3 (dropout_backward)"
+    assert ex.draw()["todo"] == "finish Exercise 3 (dropout_backward)"

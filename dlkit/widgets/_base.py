@@ -28,6 +28,9 @@ class _Interactive:
     """Base: a figure, some controls, a draw() from state, display with fallback."""
 
     static_note = "Static figure: interactive controls are off here (grading, CI or no widgets)."
+    #: Names of the student's functions this explorer was given that are still stubs: it
+    #: then shows what to finish instead of its figure (its controls change nothing yet).
+    unfinished: list[str] = []
 
     def __init__(self, ncols: int = 1):
         self.fig, axes = plot.new_figure(ncols, pyplot=False, dpi=_DPI)

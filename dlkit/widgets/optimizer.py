@@ -40,16 +40,17 @@ STEPS = {
 def step_functions(given: dict) -> dict:
     """Optimizer name -> the pure step to run: a student's function (``given``, by the
     step's name, e.g. ``{"adam_step": adam_step}``), None for dlkit's kernels (nothing given,
-    or a stub while this copy of dlkit carries the reference), or the string "finish
-    Exercise N (name)" when there is none to run: a stub, or nothing given where this copy
-    of dlkit leaves the reference out (a student copy while notebook 05 is open)."""
+    or a stub while this copy of dlkit carries the reference), or a string saying what to
+    do when there is none to run: "finish Exercise N (name)" for a stub, "pass name=...
+    (Exercise N)" where nothing was given and this copy of dlkit leaves the reference out
+    (a student copy while notebook 05 is open)."""
     out = {}
     for name, (step, exercise, example) in STEPS.items():
         reference = getattr(optim, step)
         yours = given.get(step)
         todo = f"finish Exercise {exercise} ({step})"
         if yours is None:
-            out[name] = None if released(reference) else todo
+            out[name] = None if released(reference) else f"pass {step}=... (Exercise {exercise})"
             continue
         try:
             chosen = yours_or_reference(yours, reference, *example(np.ones(2)), say=None)
@@ -115,6 +116,12 @@ class OptimizerPlayground(_Interactive):
             "adam_step": adam_step,
         }
         self.step_fns = step_functions(given)
+        #: the functions given that are stubs (or fail on a tiny call): their paths say so
+        self.unfinished = [
+            step
+            for (name, (step, _, _)) in STEPS.items()
+            if given[step] is not None and isinstance(self.step_fns[name], str)
+        ]
         self.surface = check_choice(surface, "surface", tuple(SURFACES))
         self.optimizer = check_choice(optimizer, "optimizer", self.optimizers)
         self.lr = check_positive(lr, "lr")
@@ -137,7 +144,7 @@ class OptimizerPlayground(_Interactive):
     # -- the maths: a plain function of the state ------------------------------------
     def paths(self) -> dict[str, np.ndarray]:
         """``{optimizer: points (k + 1, 2)}`` for the current settings; an optimizer without
-        a rule to run (see :func:`step_functions`) is left out, see :meth:`unfinished`."""
+        a rule to run (see :func:`step_functions`) is left out, see :meth:`missing`."""
         start = (self.start_x, self.start_y)
         out = {}
         for n in self._shown_names():
@@ -151,7 +158,7 @@ class OptimizerPlayground(_Interactive):
                 self._errors[n] = f"{STEPS[n][0]} raised {type(error).__name__}"
         return out
 
-    def unfinished(self) -> dict[str, str]:
+    def missing(self) -> dict[str, str]:
         """``{optimizer: what to do}`` for the optimizers shown without a path."""
         out = {n: f for n in self._shown_names() if isinstance(f := self.step_fns[n], str)}
         return {**out, **self._errors}
@@ -239,7 +246,7 @@ class OptimizerPlayground(_Interactive):
         self._errors = {}
         paths = self.paths()
         summary = self.summary(paths)
-        unfinished = self.unfinished()
+        missing = self.missing()
         for name, (line, first, last, curve) in self._artists.items():
             path = paths.get(name)
             if path is None:
@@ -259,10 +266,10 @@ class OptimizerPlayground(_Interactive):
                 else f"gap {info['final_gap']:.1e}"
             )
             rows.append(f"{name:<8} {result}")
-        rows += [f"{name:<8} {todo}" for name, todo in unfinished.items()]
+        rows += [f"{name:<8} {todo}" for name, todo in missing.items()]
         self._readout.set_text("\n".join(rows))
         self._note.set_text(
-            f"{next(iter(unfinished.values()))}\nto see this path" if not paths else ""
+            f"{next(iter(missing.values()))}\nto see this path" if not paths else ""
         )
         handles = [self._artists[name][0] for name in paths]
         self._legend.remove()
@@ -270,7 +277,7 @@ class OptimizerPlayground(_Interactive):
             handles, list(paths), fontsize="small", loc="lower right"
         )
         self._legend.set_animated(True)
-        return {"paths": paths, "summary": summary, "unfinished": unfinished}
+        return {"paths": paths, "summary": summary, "missing": missing}
 
     def _render(self, canvas) -> None:
         """Paste the cached contours, then draw only the paths and the readout."""

@@ -173,6 +173,12 @@ class TrainingExplorer(_TrainingView):
             raise TypeError(f"unknown keyword argument(s): {', '.join(unknown)}")
         self.step_fns = step_functions(step_fns)
         self.batches = _batches_function(iterate_minibatches)
+        #: the functions given that are stubs (or fail on a tiny call)
+        self.unfinished = [
+            step for name, (step, _, _) in _STEPS.items()
+            if step_fns.get(step) is not None and isinstance(self.step_fns[name], str)
+        ] + (["iterate_minibatches"] if iterate_minibatches is not None
+             and isinstance(self.batches, str) else [])  # fmt: skip
         self.dataset = check_choice(dataset, "dataset", self.datasets)
         self.optimizer = check_choice(optimizer, "optimizer", self.optimizers)
         self.lr = check_positive(lr, "lr")
@@ -188,7 +194,7 @@ class TrainingExplorer(_TrainingView):
         cut = 2 * len(y) // 3
         return X[order[:cut]], y[order[:cut]], X[order[cut:]], y[order[cut:]]
 
-    def unfinished(self) -> str | None:
+    def todo(self) -> str | None:
         """What to finish before a run with the current settings can train, or None."""
         for need in (self.batches, self.step_fns[self.optimizer]):
             if isinstance(need, str):
@@ -227,7 +233,7 @@ class TrainingExplorer(_TrainingView):
         name = f"{self.optimizer}, lr={self.lr:.2g}" + (
             f", β={self.beta:.2f}" if self.optimizer in ("momentum", "rmsprop", "adam") else ""
         )
-        todo = self.unfinished()
+        todo = self.todo()
         if todo is None:
             try:
                 run = self._train_with_progress()
@@ -244,7 +250,7 @@ class TrainingExplorer(_TrainingView):
                 right.text(0.5, 0.5, todo, ha="center", va="center", transform=right.transAxes)
             right.set_xticks([])
             right.set_yticks([])
-            return {"history": None, "diverged": None, "accuracy": None, "unfinished": todo}
+            return {"history": None, "diverged": None, "accuracy": None, "todo": todo}
         history = run["history"]
         if run["diverged"]:
             verdict = f"diverged at epoch {run['diverged']}: the loss is no longer finite"
@@ -257,7 +263,7 @@ class TrainingExplorer(_TrainingView):
         right, (X, y, Xv, yv) = self._draw_regions(run["model"].forward, resolution=80)
         plot.plot_data(Xv, yv, ax=right, s=14)
         right.set_title(f"validation accuracy {run['accuracy']:.0%}", fontsize="medium")
-        return {k: run[k] for k in ("history", "diverged", "accuracy")} | {"unfinished": None}
+        return {k: run[k] for k in ("history", "diverged", "accuracy")} | {"todo": None}
 
     def _controls(self) -> list:
         import ipywidgets as w  # loaded only when the controls are built

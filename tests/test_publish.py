@@ -778,3 +778,23 @@ def test_every_convolution_kernel_is_left_out_with_the_exercises_it_computes():
         assert not publish._within("dlkit.layers.Conv2D.forward", gone)
         assert not publish._within("dlkit.layers.MaxPool2D.forward", gone)
     assert not [n for n in publish.NEEDED_EARLY if n.startswith("dlkit.conv.")]
+
+
+@pytest.mark.parametrize("upto", ["05_optimizers", "06_improving_training"])
+def test_the_open_notebooks_answers_are_all_left_out(upto):
+    """05 and 06 keep nothing early (NEEDED_EARLY): their widgets and long demos run the
+    student's own functions (05's update rules and mini-batches inside dlkit's optimizer
+    objects, 06's dropout, L2 and early stopping inside dlkit's layers and a callback), so
+    while either is open every object that answers one of its exercises is left out, unless
+    a due notebook's exercise names it too."""
+    refs = publish.exercise_references()
+    due = {n for aid in IDS[: IDS.index(upto)] for names in refs[aid].values() for n in names}
+    gone = publish.left_out(upto)
+    kept = sorted(
+        n
+        for names in refs[upto].values()
+        for n in names
+        if n not in due and not publish._within(n, gone)
+    )
+    assert not kept, f"readable while {upto} is open: {kept}"
+    assert not [n for n, (by, _) in publish.NEEDED_EARLY.items() if by == upto]

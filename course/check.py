@@ -172,12 +172,40 @@ def _names(source: str) -> tuple[set[str], set[str]]:
     return top, loads - bound
 
 
+def _is_name(node) -> bool:
+    return isinstance(node, ast.Name)
+
+
+def _restored(source: str) -> set[str]:
+    """Names a cell puts back as it found them: ``saved = X`` ... ``X = saved`` (a test that
+    swaps dlkit's reference in for a student's function and restores it in ``finally``)."""
+    pairs = set()
+    for node in ast.walk(notebooks.parse_cell(source)):
+        if not (isinstance(node, ast.Assign) and len(node.targets) == 1):
+            continue
+        target, value = node.targets[0], node.value
+        if isinstance(target, ast.Tuple) and isinstance(value, ast.Tuple):
+            items = zip(target.elts, value.elts, strict=False)  # a, b = X, [] saves X in a
+        else:
+            items = [(target, value)]
+        for t, v in items:
+            if isinstance(t, ast.Name) and isinstance(v, ast.Name):
+                pairs.add((t.id, v.id))
+            elif isinstance(t, ast.Name) and isinstance(v, ast.Tuple):  # saved = X, Y
+                pairs |= {(f"{t.id}#{k}", e.id) for k, e in enumerate(v.elts) if _is_name(e)}
+            elif isinstance(t, ast.Tuple) and isinstance(v, ast.Name):  # X, Y = saved
+                pairs |= {(e.id, f"{v.id}#{k}") for k, e in enumerate(t.elts) if _is_name(e)}
+    return {name for name, saved in pairs if (saved, name) in pairs}
+
+
 def check_namespace(nb) -> list[str]:
     """Cells that read a variable a test cell set last.
 
     Test cells run in the notebook's namespace: a test that reassigns ``X`` changes what
     a later cell plots, and in the student version hidden test cells are gone, so such a
     cell would see another value there (or none). Give test variables their own names.
+    A test that saves ``X`` and puts it back (``saved = X`` ... ``X = saved``) leaves it as
+    it found it.
     """
     problems, last = [], {}
     for i, cell in enumerate(nb.cells):
@@ -186,6 +214,8 @@ def check_namespace(nb) -> list[str]:
         meta = notebooks.nbgrader_meta(cell)
         is_test = bool(meta.get("grade")) and not meta.get("solution")
         bound, reads = _names(cell.source)
+        if is_test:
+            bound -= _restored(cell.source)
         if not is_test:
             problems += [
                 f"cell {i} reads {name!r}, which test cell {last[name]!r} set last; "

@@ -76,9 +76,9 @@ EXTRA_REFERENCES: dict[str, tuple[str, ...]] = {
         # correction): an answer of 05 while 05 is open; only notebook 10 runs it
         "dlkit.recurrent.train_memory_rnn",
     ),
-    # 06: the class students write is dlkit's callback; the layer object wraps dropout
+    # 06: the class students write is dlkit's callback (the Dropout layer only calls the
+    # functions it is given, or dlkit's: it carries no answer and stays)
     "EarlyStopping": ("dlkit.callbacks.EarlyStopping",),
-    "dropout_forward": ("dlkit.layers.Dropout",),
     # 09: the channels-first kernels Conv2D runs with dlkit's functions (im2col, the forward
     # and backward passes in another layout), the public col2im (the scatter of
     # conv2d_backward) and the windows behind max pooling
@@ -127,29 +127,6 @@ NEEDED_EARLY: dict[str, tuple[str, str]] = {
     "dlkit.losses.huber": ("03_losses", "the same widget"),
     "dlkit.losses.binary_cross_entropy": ("03_losses", "the same widget, for classification"),
     "dlkit.losses.hinge": ("03_losses", "the same widget, for classification"),
-    "dlkit.optim._adam_into": (
-        "05_optimizers",
-        "the optimizer playground runs dlkit's optimizer objects, whose fast path these "
-        "kernels are, for any slider value",
-    ),
-    "dlkit.optim._rmsprop_into": ("05_optimizers", "the same widget"),
-    "dlkit.optim._adagrad_into": ("05_optimizers", "the same widget"),
-    "dlkit.optim._scaled_step_into": ("05_optimizers", "the same widget"),
-    "dlkit.optim._ema_momentum_into": ("05_optimizers", "the same widget"),
-    "dlkit.optim._classical_momentum_into": ("05_optimizers", "the same widget"),
-    "dlkit.optim._gd_into": ("05_optimizers", "the same widget"),
-    "dlkit.regularization.dropout_forward": (
-        "06_improving_training",
-        "the demos and the regularisation explorer train networks with dropout and L2",
-    ),
-    "dlkit.layers.Dropout": ("06_improving_training", "the same training"),
-    "dlkit.regularization.dropout_backward": ("06_improving_training", "the same training"),
-    "dlkit.regularization.l2_penalty": ("06_improving_training", "the same training"),
-    "dlkit.regularization.l2_grad": ("06_improving_training", "the same training"),
-    "dlkit.callbacks.EarlyStopping": (
-        "06_improving_training",
-        "the demo of early stopping trains with dlkit's callback",
-    ),
     "dlkit.metrics.precision_recall_f1": (
         "08_heart_disease",
         "the threshold explorer recomputes them for any threshold",

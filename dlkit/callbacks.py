@@ -35,6 +35,7 @@ __all__ = [
     "Callback",
     "History",
     "EarlyStopping",
+    "StopEarly",
     "ReduceLROnPlateau",
     "ModelCheckpoint",
     "ProgressBar",
@@ -227,6 +228,64 @@ class EarlyStopping(Callback):
             f"EarlyStopping(patience={self.patience}, min_delta={self.min_delta:g}, "
             f"monitor={self.monitor!r}, restore_best_weights={self.restore_best_weights})"
         )
+
+
+class StopEarly(Callback):
+    """Early stopping inside ``fit``, decided by a monitor object of your own.
+
+    ``monitor`` is any object with ``update(value) -> bool`` (True: stop now) and the
+    attributes ``best`` and ``best_epoch`` (the 0-based update that gave ``best``), such as
+    the ``EarlyStopping`` class of notebook 06 (or dlkit's :class:`EarlyStopping`). After
+    every epoch this callback hands it the value of ``watch`` from the epoch's logs, keeps
+    a copy of the weights of the best epoch so far, and stops training when it says so;
+    with ``restore_best_weights`` the best weights are put back when training ends.
+
+    Attributes: ``best`` and ``best_epoch`` (the monitor's), ``stopped_epoch`` (None
+    unless stopped).
+    """
+
+    def __init__(self, monitor, *, watch: str = "val_loss", restore_best_weights: bool = True):
+        if not callable(getattr(monitor, "update", None)):
+            raise TypeError(
+                f"monitor must have an update(value) method, like EarlyStopping(patience=5); "
+                f"got {type(monitor).__name__}."
+            )
+        self.monitor = monitor
+        self.watch = str(watch)
+        self.restore_best_weights = bool(restore_best_weights)
+        self.model = None
+        self.stopped_epoch: int | None = None
+        self.best_weights: dict | None = None
+        self._seen = 0
+
+    @property
+    def best(self):
+        return self.monitor.best
+
+    @property
+    def best_epoch(self):
+        return self.monitor.best_epoch
+
+    def on_train_begin(self, model) -> None:
+        self.model = model
+        self.stopped_epoch, self.best_weights, self._seen = None, None, 0
+
+    def on_epoch_end(self, epoch: int, logs: dict) -> bool:
+        stop = bool(self.monitor.update(_monitored(logs, self.watch, "StopEarly")))
+        if self.restore_best_weights and self.monitor.best_epoch == self._seen:
+            self.best_weights = self.model.get_weights()  # this update gave the best value
+        self._seen += 1
+        if stop:
+            self.stopped_epoch = epoch
+            self.model.stop_training = True
+        return stop
+
+    def on_train_end(self) -> None:
+        if self.restore_best_weights and self.best_weights is not None:
+            self.model.set_weights(self.best_weights)
+
+    def __repr__(self) -> str:
+        return f"StopEarly({type(self.monitor).__name__}, watch={self.watch!r})"
 
 
 class ReduceLROnPlateau(Callback):

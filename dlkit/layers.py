@@ -307,8 +307,10 @@ class Dense(Layer):
     """Fully connected layer ``Z = X @ W + b`` with ``W`` of shape ``(n_in, n_out)``.
 
     ``l2 > 0`` adds L2 weight decay: ``dW`` gains ``l2 * W`` (:func:`dlkit.regularization.l2_grad`)
-    and :meth:`penalty` is ``0.5 * l2 * sum(W**2)``. ``dtype=np.float32`` halves memory
-    and roughly doubles speed.
+    and :meth:`penalty` is ``0.5 * l2 * sum(W**2)``; ``l2_grad=`` and ``l2_penalty=`` run
+    other functions of the same signatures instead (your own of notebook 06:
+    ``l2_grad(W, lam)``, and ``l2_penalty(params, lam)`` called with ``[(W, b)]``).
+    ``dtype=np.float32`` halves memory and roughly doubles speed.
     """
 
     def __init__(
@@ -320,8 +322,11 @@ class Dense(Layer):
         *,
         l2: float = 0.0,
         dtype=np.float64,
+        l2_grad=None,
+        l2_penalty=None,
     ):
         super().__init__()
+        self.l2_grad_fn, self.l2_penalty_fn = l2_grad, l2_penalty  # None: dlkit's
         self.n_in, self.n_out, self.init = (
             check_int(n_in, "n_in", minimum=1),
             check_int(n_out, "n_out", minimum=1),
@@ -392,10 +397,15 @@ class Dense(Layer):
 
     def _add_decay(self) -> None:
         if self.l2:
-            self.grads["W"] += regularization.l2_grad(self.params["W"], self.l2)
+            l2_grad = self.l2_grad_fn or regularization.l2_grad
+            self.grads["W"] += l2_grad(self.params["W"], self.l2)
 
     def penalty(self) -> float:
-        return regularization.l2_penalty([self.params["W"]], self.l2) if self.l2 else 0.0
+        if not self.l2:
+            return 0.0
+        if self.l2_penalty_fn is not None:
+            return float(self.l2_penalty_fn([(self.params["W"], self.params["b"])], self.l2))
+        return regularization.l2_penalty([self.params["W"]], self.l2)
 
     def __repr__(self) -> str:
         extra = f", l2={self.l2:g}" if self.l2 else ""
@@ -471,24 +481,32 @@ class Dropout(Layer):
     Each unit is dropped with probability ``p`` and the kept ones are scaled by
     ``1 / (1 - p)``; in evaluation mode (``predict``, ``evaluate``, validation) the
     layer passes its input through unchanged. ``rng`` (Generator or seed; None = seed
-    0) draws the masks: give each Dropout layer its own seed.
+    0) draws the masks: give each Dropout layer its own seed. ``forward=`` and
+    ``backward=`` run other functions of the signatures of dlkit's (your own
+    ``dropout_forward(A, p_drop, rng)`` and ``dropout_backward(dout, mask, p_drop)`` of
+    notebook 06) in place of dlkit's.
     """
 
-    def __init__(self, p: float = 0.5, rng=None):
+    def __init__(self, p: float = 0.5, rng=None, *, forward=None, backward=None):
         super().__init__()
         self.p = regularization._p_drop(p)
         self.rng = check_rng(rng)
         self.mask: np.ndarray | None = None
+        self.forward_fn, self.backward_fn = forward, backward  # None: dlkit's
 
     def forward(self, X) -> np.ndarray:
         if not self.training or self.p == 0:
             self.mask = None
             return as_float_array(X, "X")
-        out, self.mask = regularization.dropout_forward(X, self.p, self.rng)
+        dropout_forward = self.forward_fn or regularization.dropout_forward
+        out, self.mask = dropout_forward(as_float_array(X, "X"), self.p, self.rng)
         return out
 
     def backward(self, dout) -> np.ndarray:
-        return regularization.dropout_backward(dout, self.mask, self.p)
+        if self.mask is None:  # nothing was dropped (evaluation mode, or p = 0)
+            return as_float_array(dout, "dout")
+        dropout_backward = self.backward_fn or regularization.dropout_backward
+        return dropout_backward(as_float_array(dout, "dout"), self.mask, self.p)
 
     def __repr__(self) -> str:
         return f"Dropout(p={self.p:g})"

@@ -18,7 +18,9 @@ Two layers, one set of formulas:
           opt.step()
 
   ``opt.update(w, g)`` advances a single array instead (the optimizer playground
-  moves a point on a 2-D surface this way).
+  moves a point on a 2-D surface this way). ``step_fn=`` runs a pure step of the same
+  signature as dlkit's (your own ``momentum_step``, say) in place of dlkit's kernels:
+  ``Momentum(lr=0.05, beta=0.9, step_fn=momentum_step)``.
 
 Both layers run the same formulas as the same operations in the same order: the pure
 steps through the in-place kernels (``_adam`` ...), the objects through their twins
@@ -641,13 +643,19 @@ class Optimizer:
     """Base class: per-parameter state and ``step()`` (a model) / ``update()`` (one array).
 
     ``params`` is a model (anything with ``.parameters()``), the ``(layer, name)``
-    pairs it returns, or None when only :meth:`update` will be used.
+    pairs it returns, or None when only :meth:`update` will be used. ``step_fn`` (GD,
+    Momentum, AdaGrad, RMSProp, Adam): a pure step with the signature of dlkit's
+    (``gd_step``, ``momentum_step``, ...), such as your own of notebook 05, run in place of
+    dlkit's kernels; None runs dlkit's.
     """
 
     name = "optimizer"
 
-    def __init__(self, params=None, lr: float = 0.01):
+    def __init__(self, params=None, lr: float = 0.01, step_fn=None):
         self.lr = check_positive(lr, "lr")
+        if step_fn is not None and not callable(step_fn):
+            raise TypeError(f"step_fn must be a function; got {type(step_fn).__name__}.")
+        self.step_fn = step_fn
         self.slots = _slots(params)
         self.state: dict = {}
         self._scratch: dict = {}  # two work arrays per parameter, reused by every step
@@ -673,8 +681,28 @@ class Optimizer:
                 return None
         scratch = self._scratch.get(key)
         if scratch is None or scratch[0].shape != w.shape or scratch[0].dtype != w.dtype:
-            scratch = self._scratch[key] = (np.empty_like(w), np.empty_like(w))
+            # zeros, not np.empty: a call's arguments are then the same on every run (a copy
+            # of dlkit that leaves these kernels out replays recorded calls, matched by them)
+            scratch = self._scratch[key] = (np.zeros_like(w), np.zeros_like(w))
         return scratch
+
+    def _run_step_fn(self, w: np.ndarray, g: np.ndarray, slots: tuple, *hyper) -> None:
+        """Advance ``w`` and its state arrays ``slots`` in place by ``self.step_fn``, a pure
+        step called as dlkit's (``momentum_step(w, g, v, lr, beta) -> (w_new, v_new)``): the
+        optimizer runs your rule instead of its kernels."""
+        out = self.step_fn(w, g, *slots, *hyper)
+        targets = (w, *slots)
+        if len(targets) == 1:
+            out = (out,)
+        name = getattr(self.step_fn, "__name__", "step_fn")
+        if not isinstance(out, tuple | list) or len(out) != len(targets):
+            what = ", ".join(["w_new", *(f"{s}_new" for s in self.slot_names)])
+            raise TypeError(f"{name} should return {what}; got {type(out).__name__}.")
+        for target, new in zip(targets, out, strict=True):
+            if new is not target:
+                target[...] = new
+
+    slot_names: tuple = ()
 
     @staticmethod
     def _slot(state: dict, name: str, w: np.ndarray) -> np.ndarray:
@@ -757,11 +785,13 @@ class GD(Optimizer):
 
     name = "gd"
 
-    def __init__(self, params=None, lr: float = 0.01):
-        super().__init__(params, lr)
+    def __init__(self, params=None, lr: float = 0.01, step_fn=None):
+        super().__init__(params, lr, step_fn)
 
     def _apply(self, w, g, state, scratch):
-        if scratch is None:
+        if self.step_fn is not None:  # gd_step(w, g, lr)
+            self._run_step_fn(w, g, (), self.lr)
+        elif scratch is None:
             _gd(w, g, self.lr)
         else:
             _gd_into(w, g, self.lr, *scratch)
@@ -775,7 +805,7 @@ class SGD(Optimizer):
     def __init__(
         self, params=None, lr: float = 0.01, momentum: float = 0.0, nesterov: bool = False
     ):
-        super().__init__(params, lr)
+        super().__init__(params, lr)  # no step_fn: the classical form is no exercise
         self.momentum = _beta(momentum, "momentum")
         self.nesterov = bool(nesterov)
 
@@ -798,13 +828,17 @@ class Momentum(Optimizer):
 
     name = "momentum"
 
-    def __init__(self, params=None, lr: float = 0.01, beta: float = 0.9):
-        super().__init__(params, lr)
+    slot_names = ("v",)
+
+    def __init__(self, params=None, lr: float = 0.01, beta: float = 0.9, step_fn=None):
+        super().__init__(params, lr, step_fn)
         self.beta = _beta(beta, "beta")
 
     def _apply(self, w, g, state, scratch):
         v = self._slot(state, "v", w)
-        if scratch is None:
+        if self.step_fn is not None:  # momentum_step(w, g, v, lr, beta)
+            self._run_step_fn(w, g, (v,), self.lr, self.beta)
+        elif scratch is None:
             _ema_momentum(w, g, v, self.lr, self.beta)
         else:
             _ema_momentum_into(w, g, v, self.lr, self.beta, *scratch)
@@ -818,13 +852,17 @@ class AdaGrad(Optimizer):
 
     name = "adagrad"
 
-    def __init__(self, params=None, lr: float = 0.01, eps: float = 1e-8):
-        super().__init__(params, lr)
+    slot_names = ("G",)
+
+    def __init__(self, params=None, lr: float = 0.01, eps: float = 1e-8, step_fn=None):
+        super().__init__(params, lr, step_fn)
         self.eps = check_positive(eps, "eps", allow_zero=True)
 
     def _apply(self, w, g, state, scratch):
         G = self._slot(state, "G", w)
-        if scratch is None:
+        if self.step_fn is not None:  # adagrad_step(w, g, G, lr, eps)
+            self._run_step_fn(w, g, (G,), self.lr, self.eps)
+        elif scratch is None:
             _adagrad(w, g, G, self.lr, self.eps)
         else:
             _adagrad_into(w, g, G, self.lr, self.eps, *scratch)
@@ -835,14 +873,20 @@ class RMSProp(Optimizer):
 
     name = "rmsprop"
 
-    def __init__(self, params=None, lr: float = 0.01, beta: float = 0.9, eps: float = 1e-8):
-        super().__init__(params, lr)
+    slot_names = ("s",)
+
+    def __init__(
+        self, params=None, lr: float = 0.01, beta: float = 0.9, eps: float = 1e-8, step_fn=None
+    ):
+        super().__init__(params, lr, step_fn)
         self.beta = _beta(beta, "beta")
         self.eps = check_positive(eps, "eps", allow_zero=True)
 
     def _apply(self, w, g, state, scratch):
         s = self._slot(state, "s", w)
-        if scratch is None:
+        if self.step_fn is not None:  # rmsprop_step(w, g, s, lr, beta, eps)
+            self._run_step_fn(w, g, (s,), self.lr, self.beta, self.eps)
+        elif scratch is None:
             _rmsprop(w, g, s, self.lr, self.beta, self.eps)
         else:
             _rmsprop_into(w, g, s, self.lr, self.beta, self.eps, *scratch)
@@ -855,6 +899,7 @@ class Adam(Optimizer):
     """Adam: momentum on the gradient, RMSProp on its square, both bias-corrected."""
 
     name = "adam"
+    slot_names = ("m", "v")
 
     def __init__(
         self,
@@ -863,8 +908,9 @@ class Adam(Optimizer):
         beta1: float = 0.9,
         beta2: float = 0.999,
         eps: float = 1e-8,
+        step_fn=None,
     ):
-        super().__init__(params, lr)
+        super().__init__(params, lr, step_fn)
         self.beta1 = _beta(beta1, "beta1")
         self.beta2 = _beta(beta2, "beta2")
         self.eps = check_positive(eps, "eps", allow_zero=True)
@@ -872,6 +918,10 @@ class Adam(Optimizer):
     def _apply(self, w, g, state, scratch):
         m = self._slot(state, "m", w)
         v = self._slot(state, "v", w)
+        if self.step_fn is not None:  # adam_step(w, g, m, v, t, lr, beta1, beta2, eps)
+            hyper = (state["t"], self.lr, self.beta1, self.beta2, self.eps)
+            self._run_step_fn(w, g, (m, v), *hyper)
+            return
         args = (w, g, m, v, state["t"], self.lr, self.beta1, self.beta2, self.eps)
         if scratch is None:
             _adam(*args)

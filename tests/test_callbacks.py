@@ -333,3 +333,37 @@ def test_checkpoint_errors_name_the_fix():
     # NaN never improves: nothing is kept
     checkpoint.on_epoch_end(0, {"val_loss": float("nan")})
     assert checkpoint.best_epoch is None and checkpoint.saved_epochs == []
+
+
+def test_stop_early_runs_the_monitor_it_is_given():
+    """StopEarly: a monitor of one's own (notebook 06's EarlyStopping) decides inside fit;
+    the callback keeps and restores the weights of the monitor's best epoch."""
+    from dlkit import layers
+
+    class Monitor:  # stops after 2 updates without a new best; best_epoch counts updates
+        def __init__(self):
+            self.best, self.best_epoch, self.wait, self.n = np.inf, None, 0, 0
+
+        def update(self, value):
+            if value < self.best:
+                self.best, self.best_epoch, self.wait = value, self.n, 0
+            else:
+                self.wait += 1
+            self.n += 1
+            return self.wait >= 2
+
+    X, y = data.moons(60, noise=0.3, rng=0)
+    model = models.Sequential(layers.Dense(2, 32, rng=0), layers.ReLU(), layers.Dense(32, 2, rng=1),
+                              layers.Softmax()).compile(optimizer="adam", lr=0.3)  # fmt: skip
+    stopper = callbacks.StopEarly(Monitor(), restore_best_weights=True)
+    history = model.fit(X, y, epochs=200, batch_size=None, validation_data=(X, y),
+                        callbacks=[stopper], verbose=0)  # fmt: skip
+    assert stopper.stopped_epoch == len(history.val_loss) - 1 < 199
+    assert stopper.best == min(history.val_loss) == history.val_loss[stopper.best_epoch]
+    assert model.evaluate(X, y)["loss"] == pytest.approx(stopper.best)
+    reference = callbacks.StopEarly(callbacks.EarlyStopping(patience=2), restore_best_weights=False)
+    model.fit(X, y, epochs=200, batch_size=None, validation_data=(X, y), callbacks=[reference],
+              verbose=0)  # fmt: skip
+    assert reference.stopped_epoch is not None
+    with pytest.raises(TypeError, match="update"):
+        callbacks.StopEarly(object())

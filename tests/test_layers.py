@@ -211,3 +211,44 @@ def test_dropout_layer_is_active_in_training_mode_only():
     model.eval()
     assert not any(layer.training for layer in model.layers)
     assert np.array_equal(model.predict(X), model.predict(X))
+
+
+def test_dropout_and_dense_run_the_functions_they_are_given():
+    """A Dropout layer built on given functions (notebook 06's), and Dense's L2 with given
+    penalty and gradient: they run those, with the results of dlkit's for the same maths."""
+    from dlkit import regularization
+
+    seen = []
+
+    def forward(A, p_drop, rng, training=True):
+        seen.append("forward")
+        mask = rng.random(A.shape) < 1.0 - p_drop
+        return A * mask / (1.0 - p_drop), mask
+
+    def backward(dout, mask, p_drop):
+        seen.append("backward")
+        return dout * mask / (1.0 - p_drop)
+
+    X = np.random.default_rng(0).normal(size=(5, 4))
+    mine, ref = (
+        layers.Dropout(0.5, rng=1, forward=forward, backward=backward),
+        layers.Dropout(0.5, rng=1),
+    )
+    mine.training = ref.training = True  # as fit sets it
+    np.testing.assert_allclose(mine.forward(X), ref.forward(X))
+    np.testing.assert_allclose(mine.backward(np.ones((5, 4))), ref.backward(np.ones((5, 4))))
+    assert seen == ["forward", "backward"]
+    mine.training = False
+    assert np.array_equal(mine.forward(X), X) and np.array_equal(mine.backward(X), X)
+    assert seen == ["forward", "backward"], "evaluation mode runs neither"
+    dense = layers.Dense(4, 3, rng=0, l2=0.1, l2_grad=lambda W, lam: 2 * lam * W,
+                         l2_penalty=lambda params, lam: 7.0)  # fmt: skip
+    plain = layers.Dense(4, 3, rng=0)
+    dense.forward(X), plain.forward(X)
+    dense.backward(np.ones((5, 3))), plain.backward(np.ones((5, 3)))
+    W = dense.params["W"]
+    np.testing.assert_allclose(dense.grads["W"], plain.grads["W"] + 0.2 * W)
+    assert dense.penalty() == 7.0
+    assert layers.Dense(4, 3, rng=0, l2=0.1).penalty() == pytest.approx(
+        regularization.l2_penalty([W], 0.1)
+    )

@@ -394,3 +394,50 @@ def test_update_ratio_validates():
         optim.update_ratio(np.zeros(3), np.ones(3))
     with pytest.raises(TypeError, match="w must contain real numbers"):
         optim.update_ratio(np.array(["a"]), np.array(["b"]))
+
+
+@pytest.mark.parametrize("name", ["gd", "momentum", "adagrad", "rmsprop", "adam"])
+def test_an_optimizer_runs_the_pure_step_it_is_given(name):
+    """``step_fn=``: the object runs that step (a student's, in notebook 05) in place of its
+    kernels, on one array (update) and on a model's one buffer (step); the pure reference
+    gives the kernels' path, a wrong step another one."""
+    from dlkit import train
+
+    pure = getattr(optim, f"{name}_step")
+    calls = []
+
+    def counted(*args):
+        calls.append(1)
+        return pure(*args)
+
+    def wrong(w, g, *rest):
+        out = pure(w, -g, *rest)  # uphill
+        return out
+
+    rng = np.random.default_rng(3)
+    grads = rng.normal(size=(6, 3, 2))
+    paths = {}
+    for label, fn in (("kernels", None), ("pure", counted), ("wrong", wrong)):
+        opt = optim.get(name, lr=0.05, step_fn=fn)
+        w = np.ones((3, 2))
+        for g in grads:
+            w = opt.update(w, g)
+        paths[label] = w
+    assert len(calls) == len(grads)
+    np.testing.assert_allclose(paths["pure"], paths["kernels"], rtol=1e-12)
+    assert not np.allclose(paths["wrong"], paths["kernels"])
+    X = rng.normal(size=(40, 2))
+    Y = losses.one_hot(rng.integers(0, 2, size=40), 2)
+    histories = [
+        train.train_loop(
+            model := models.build_mlp([2, 5, 2], rng=0), X, Y,
+            optimizer=optim.get(name, model, lr=0.05, step_fn=fn), epochs=3, batch_size=8,
+        ).loss
+        for fn in (None, pure)
+    ]  # fmt: skip
+    np.testing.assert_allclose(histories[1], histories[0], rtol=1e-10)
+
+
+def test_a_step_fn_must_be_a_function():
+    with pytest.raises(TypeError, match="step_fn must be a function"):
+        optim.GD(lr=0.1, step_fn="gd")

@@ -268,6 +268,21 @@ def test_check_namespace_flags_cells_that_read_a_test_variable():
         "cell 2 reads 'y_pred', which test cell 'f_hidden' set last; rename the test's variable"
     ]
     # the loop variable k of the test cell is also left behind, but nothing reads it
+    # a test that swaps a function and puts it back (saved = f ... f = saved) leaves f as it was
+    nb.cells = [
+        code("def f(x):\n    return x"),
+        code(
+            "yours_t, calls_t = f, []\nf = ref\ntry:\n    run(f)\nfinally:\n    f = yours_t",
+            "g_test",
+        ),
+        code("pair_t = f, h\nf = ref\ntry:\n    run(f)\nfinally:\n    f, h = pair_t", "k_test"),
+        code("show(f)"),
+        code("saved_t = f\nf = ref", "h_test"),  # not put back
+        code("show(f)"),
+    ]
+    assert check.check_namespace(nb) == [
+        "cell 5 reads 'f', which test cell 'h_test' set last; rename the test's variable"
+    ]
     for a in config.ASSIGNMENTS:
         assert check.check_namespace(notebooks.read(a.path("source"))) == [], a.id
 

@@ -683,7 +683,8 @@ def test_every_optimizer_kernel_is_left_out_with_the_rules_it_computes():
     """The update rules of 05 live in dlkit.optim's private kernels too (``_adam`` behind
     ``adam_step``, ``_adam_into`` behind the optimizer objects' fast path): any private
     function there that moves weights in place (``w -= ...``) is left out while 05 is not
-    out, and while 05 is open it stays only as NEEDED_EARLY says (the playground)."""
+    out, and while 05 is open too: its demos and widgets run the student's own rules
+    (``step_fn=``), so no kernel stays early (NEEDED_EARLY)."""
     import ast
 
     tree = ast.parse((ROOT / "dlkit" / "optim.py").read_text())
@@ -698,8 +699,8 @@ def test_every_optimizer_kernel_is_left_out_with_the_rules_it_computes():
     before = publish.left_out("04_backpropagation")
     assert kernels <= set(before), sorted(kernels - set(before))
     open_05 = publish.left_out("05_optimizers")
-    for name in kernels - set(open_05):
-        assert publish.NEEDED_EARLY[name][0] == "05_optimizers", name
+    assert kernels <= set(open_05), sorted(kernels - set(open_05))
+    assert not any(name.startswith("dlkit.optim.") for name in publish.NEEDED_EARLY)
 
 
 def _convolution_kernels() -> dict[str, str]:
@@ -971,3 +972,23 @@ def test_no_released_code_carries_the_arithmetic_of_10(tmp_path):
             assert isinstance(value, list), f"{use}: {value}"
             for got, want in zip(value, full[f"defaults {use}"], strict=True):
                 np.testing.assert_allclose(got, want, rtol=1e-7, atol=1e-12, err_msg=use)
+
+
+@pytest.mark.parametrize("upto", ["05_optimizers", "06_improving_training"])
+def test_the_open_notebooks_answers_are_all_left_out(upto):
+    """05 and 06 keep nothing early (NEEDED_EARLY): their widgets and long demos run the
+    student's own functions (05's update rules and mini-batches inside dlkit's optimizer
+    objects, 06's dropout, L2 and early stopping inside dlkit's layers and a callback), so
+    while either is open every object that answers one of its exercises is left out, unless
+    a due notebook's exercise names it too."""
+    refs = publish.exercise_references()
+    due = {n for aid in IDS[: IDS.index(upto)] for names in refs[aid].values() for n in names}
+    gone = publish.left_out(upto)
+    kept = sorted(
+        n
+        for names in refs[upto].values()
+        for n in names
+        if n not in due and not publish._within(n, gone)
+    )
+    assert not kept, f"readable while {upto} is open: {kept}"
+    assert not [n for n, (by, _) in publish.NEEDED_EARLY.items() if by == upto]

@@ -164,12 +164,21 @@ def test_optimizer_playground_sliders_move_the_path():
     assert pg.draw()["paths"]["momentum"].shape == (41, 2)
 
 
-def test_optimizer_playground_new_steps_redraw_only_the_right_panel_with_the_same_pixels():
+@pytest.mark.parametrize("yours", [False, True], ids=["dlkit's rules", "a student's, one a stub"])
+def test_optimizer_playground_new_steps_redraw_only_the_right_panel_with_the_same_pixels(
+    yours, monkeypatch
+):
     """A new number of steps redraws the right panel over a bitmap of the contours; the
-    image is pixel for pixel the one a full draw of the figure gives."""
+    image is pixel for pixel the one a full draw of the figure gives (also with a student's
+    rules and the note of a stub, in a copy of dlkit that leaves 05 out)."""
     import io
 
     from PIL import Image
+
+    kwargs = {}
+    if yours:
+        _student_copy(monkeypatch)
+        kwargs = {"gd_step": lambda w, g, lr: w - lr * g, "adam_step": _stub}
 
     def full_draw(self):
         self.axes[1].set_xlim(0, self.steps)
@@ -180,11 +189,13 @@ def test_optimizer_playground_new_steps_redraw_only_the_right_panel_with_the_sam
 
     images = []
     for full in (False, True):
-        pg = widgets.optimizer_playground(surface="saddle", compare=True)
+        pg = widgets.optimizer_playground(surface="saddle", compare=True, **kwargs)
         if full:
             pg._cache_background = full_draw.__get__(pg)
         shown = []
-        for change in (("steps", 300), ("steps", 40), ("surface", "ravine"), ("steps", 70)):
+        changes = [("steps", 300), ("steps", 40), ("surface", "ravine"), ("steps", 70)]
+        changes += [("compare", False), ("optimizer", "adam"), ("steps", 90)]  # yours: a note
+        for change in changes:
             setattr(pg, *change)
             shown.append(np.asarray(Image.open(io.BytesIO(pg.render_png()))))
         images.append(shown)
@@ -484,3 +495,169 @@ def test_gradient_through_time_runs_the_functions_given(monkeypatch):
     assert not g._note.get_visible() and "finish Exercise 6" in g.axes[0].get_title()
     g, out = curves(**given | {"clip_gradients": stub})
     assert np.allclose(out["raw"], default["raw"]) and len(g._lines[1].get_xdata()) == 0
+
+
+# --- the widgets run the student's own functions (a stub: "finish Exercise N", no exception) ---
+def _stub(*args, **kwargs):
+    raise NotImplementedError()
+
+
+def _student_copy(monkeypatch):
+    """Make dlkit answer as a student copy that leaves notebook 05's references out."""
+    import dlkit
+    import dlkit.widgets.optimizer as playground_module
+    import dlkit.widgets.training as training_module
+
+    for module in (dlkit, playground_module, training_module):
+        monkeypatch.setattr(module, "released", lambda reference: False)
+
+
+def test_optimizer_playground_runs_the_rules_it_is_given(monkeypatch):
+    calls = []
+
+    def gd_step(w, g, lr):
+        calls.append(lr)
+        return w - lr * g
+
+    def wrong_adam_step(w, g, m, v, t, lr=1e-3, beta1=0.9, beta2=0.999, eps=1e-8):
+        return w - lr * np.sign(g), m, v  # signSGD, not Adam
+
+    ref = widgets.OptimizerPlayground("saddle", lr=0.05, steps=60, compare=True).draw()["paths"]
+    pg = widgets.OptimizerPlayground(
+        "saddle", lr=0.05, steps=60, compare=True, gd_step=gd_step, adam_step=wrong_adam_step
+    )
+    got = pg.draw()
+    assert calls.count(0.05) == 60, "the playground ran the gd_step it was given, every step"
+    np.testing.assert_allclose(got["paths"]["gd"], ref["gd"], rtol=1e-12)
+    assert not np.allclose(got["paths"]["adam"], ref["adam"]), "the wrong rule changes the path"
+    np.testing.assert_array_equal(got["paths"]["rmsprop"], ref["rmsprop"])  # not given: dlkit's
+    # a stub, where dlkit carries the reference: dlkit's path, as a fresh student sees today
+    pg = widgets.OptimizerPlayground("saddle", "adam", lr=0.05, steps=60, adam_step=_stub)
+    np.testing.assert_array_equal(pg.draw()["paths"]["adam"], ref["adam"])
+
+
+def test_optimizer_playground_says_which_exercise_to_finish(monkeypatch):
+    _student_copy(monkeypatch)
+
+    def gd_step(w, g, lr):
+        return w - lr * g
+
+    pg = widgets.optimizer_playground(
+        surface="ravine", optimizer="adam", gd_step=gd_step, adam_step=_stub
+    )
+    _ = pg.widget  # drawn once, no exception
+    out = pg.draw()
+    assert out["paths"] == {} and out["missing"] == {"adam": "finish Exercise 6 (adam_step)"}
+    assert pg.unfinished == ["adam_step"]
+    assert "finish Exercise 6 (adam_step)" in pg._note.get_text()
+    optimizer, surface, compare, lr, beta, steps, start_x, start_y = pg.controls
+    compare.value = True  # every optimizer: yours where written, the others say what to finish
+    out = pg.draw()
+    assert set(out["paths"]) == {"gd"}
+    assert out["missing"]["momentum"] == "pass momentum_step=... (Exercise 3)"  # not given
+    assert "momentum pass momentum_step" in pg._readout.get_text() and not pg._note.get_text()
+    steps.value = 40
+    assert pg.draw()["paths"]["gd"].shape == (41, 2)
+
+
+def test_optimizer_playground_survives_a_rule_with_a_bug():
+    def broken_momentum_step(w, g, v, lr, beta=0.9):
+        return w - lr * g  # forgets the velocity: not a pair
+
+    pg = widgets.OptimizerPlayground("ravine", "momentum", momentum_step=broken_momentum_step)
+    out = pg.draw()
+    assert out["paths"] == {} and "momentum_step raised TypeError" in out["missing"]["momentum"]
+    assert pg.unfinished == []  # written: it fails only on the way (the readout says so)
+
+
+def test_training_explorer_trains_with_the_functions_it_is_given(monkeypatch):
+    seen = []
+
+    def iterate_minibatches(X, y, batch_size, shuffle=True, rng=None):
+        seen.append(batch_size)
+        order = (np.random.default_rng(0) if rng is None else rng).permutation(len(X))
+        for start in range(0, len(X), batch_size):
+            yield X[order[start : start + batch_size]], y[order[start : start + batch_size]]
+
+    def momentum_step(w, g, v, lr, beta=0.9):
+        v_new = beta * v + (1 - beta) * g
+        return w - lr * v_new, v_new
+
+    def wrong_momentum_step(w, g, v, lr, beta=0.9):
+        return w + lr * g, v  # uphill
+
+    settings = {"optimizer": "momentum", "lr": 0.1, "epochs": 20, "batch_size": 16}
+    ref = widgets.training_explorer(**settings).draw()["history"]["training"]
+    te = widgets.training_explorer(
+        **settings, iterate_minibatches=iterate_minibatches, momentum_step=momentum_step
+    )
+    got = te.draw()["history"]["training"]
+    assert seen.count(16) == 20  # one pass of mini-batches per epoch (and a tiny probe first)
+    np.testing.assert_allclose(got, ref, rtol=1e-10)
+    wrong = widgets.training_explorer(**settings, momentum_step=wrong_momentum_step).draw()
+    assert wrong["diverged"] or wrong["history"]["training"][-1] > ref[-1]
+    _student_copy(monkeypatch)
+    te = widgets.training_explorer(**settings, iterate_minibatches=_stub, momentum_step=_stub)
+    _ = te.widget  # drawn once, no exception
+    assert te.draw()["todo"] == "finish Exercise 2 (iterate_minibatches)"
+    assert sorted(te.unfinished) == ["iterate_minibatches", "momentum_step"]
+    te = widgets.training_explorer(
+        **settings, iterate_minibatches=iterate_minibatches, momentum_step=_stub
+    )
+    assert te.draw()["todo"] == "finish Exercise 3 (momentum_step)"
+    te.optimizer = "adam"  # not given, and left out of this copy
+    assert te.draw()["todo"] == "pass adam_step=... (Exercise 6)"
+
+
+def test_regularization_explorer_trains_with_the_functions_it_is_given(monkeypatch):
+    calls = {"forward": 0, "backward": 0, "penalty": 0, "grad": 0}
+
+    def dropout_forward(A, p_drop, rng, training=True):
+        calls["forward"] += 1
+        mask = rng.random(A.shape) < 1.0 - p_drop
+        return A * mask / (1.0 - p_drop), mask
+
+    def dropout_backward(dout, mask, p_drop):
+        calls["backward"] += 1
+        return dout if mask is None else dout * mask / (1.0 - p_drop)
+
+    def l2_penalty(params, lam):
+        calls["penalty"] += 1
+        return 0.5 * lam * sum(float(np.sum(W**2)) for W, _ in params)
+
+    def l2_grad(W, lam):
+        calls["grad"] += 1
+        return lam * W
+
+    def wrong_l2_grad(W, lam):
+        return -lam * W  # pushes the weights up
+
+    settings = {"dropout": 0.3, "l2": 0.01, "hidden": 16, "epochs": 60}
+    ref = widgets.regularization_explorer(**settings).draw()["history"]["validation"]
+    mine = widgets.regularization_explorer(
+        **settings, dropout_forward=dropout_forward, dropout_backward=dropout_backward,
+        l2_penalty=l2_penalty, l2_grad=l2_grad,
+    ).draw()  # fmt: skip
+    assert all(n >= 60 for n in calls.values()), calls
+    np.testing.assert_allclose(mine["history"]["validation"], ref, rtol=1e-8)
+    wrong = widgets.regularization_explorer(**settings, l2_grad=wrong_l2_grad).draw()
+    assert not np.allclose(wrong["history"]["validation"], ref)
+    # a student copy that leaves notebook 06 out: a stub says what to finish, never raises
+    import dlkit
+    import dlkit.widgets.regularization as module
+
+    for owner in (dlkit, module):
+        monkeypatch.setattr(owner, "released", lambda reference: False)
+    ex = widgets.regularization_explorer(
+        dropout=0.0, l2=0.0, epochs=50, dropout_forward=dropout_forward,
+        dropout_backward=_stub, l2_penalty=l2_penalty, l2_grad=_stub,
+    )  # fmt: skip
+    _ = ex.widget
+    dropout, l2, hidden, epochs, progress = ex.controls
+    assert ex.unfinished == ["dropout_backward", "l2_grad"]
+    assert ex.draw()["todo"] is None  # no dropout, no L2: nothing of 06 runs
+    l2.value = 0.01
+    assert ex.draw()["todo"] == "finish Exercise 4 (l2_grad)"
+    l2.value = 0.0
+    dropout.value = 0.3
+    assert ex.draw()["todo"] == "finish Exercise 3 (dropout_backward)"

@@ -4,26 +4,64 @@ from __future__ import annotations
 
 import numpy as np
 
-from .. import optim, plot
+from .. import optim, plot, released, yours_or_reference
 from .._validation import check_choice, check_int, check_positive
 from ..landscapes import SURFACES, trajectory
-from ._base import _Interactive
+from ._base import _Interactive, _written
 
 
 def _beta(beta) -> float:
     return optim._beta(beta, "beta")
 
 
-def _make_optimizer(name: str, lr: float, beta: float, params=None):
+def _make_optimizer(name: str, lr: float, beta: float, params=None, step_fn=None):
     """An optimizer by name where ``beta`` is its one decay rate (momentum, RMSProp's
-    decay, Adam's beta1); GD and AdaGrad have none."""
+    decay, Adam's beta1); GD and AdaGrad have none. ``step_fn``: the pure step it runs
+    (a student's ``adam_step``, say), None for dlkit's kernels."""
     if name == "momentum":
-        return optim.Momentum(params, lr=lr, beta=beta)
+        return optim.Momentum(params, lr=lr, beta=beta, step_fn=step_fn)
     if name == "rmsprop":
-        return optim.RMSProp(params, lr=lr, beta=beta)
+        return optim.RMSProp(params, lr=lr, beta=beta, step_fn=step_fn)
     if name == "adam":
-        return optim.Adam(params, lr=lr, beta1=beta)
-    return optim.get(name, params, lr=lr)
+        return optim.Adam(params, lr=lr, beta1=beta, step_fn=step_fn)
+    return optim.get(name, params, lr=lr, step_fn=step_fn)
+
+
+#: optimizer -> (the pure step of notebook 05 it runs, its exercise there, a tiny call)
+STEPS = {
+    "gd": ("gd_step", 1, lambda w: (w, w, 0.1)),
+    "momentum": ("momentum_step", 3, lambda w: (w, w, w, 0.1, 0.9)),
+    "adagrad": ("adagrad_step", 4, lambda w: (w, w, w, 0.1)),
+    "rmsprop": ("rmsprop_step", 5, lambda w: (w, w, w, 0.1, 0.9)),
+    "adam": ("adam_step", 6, lambda w: (w, w, w, w, 1, 0.1)),
+}
+
+
+def step_functions(given: dict) -> dict:
+    """Optimizer name -> the pure step to run: a student's function (``given``, by the
+    step's name, e.g. ``{"adam_step": adam_step}``), None for dlkit's kernels (nothing given,
+    or a stub while this copy of dlkit carries the reference), or a string saying what to
+    do when there is none to run: "finish Exercise N (name)" for a stub, "pass name=...
+    (Exercise N)" where nothing was given and this copy of dlkit leaves the reference out
+    (a student copy while notebook 05 is open)."""
+    out = {}
+    for name, (step, exercise, example) in STEPS.items():
+        reference = getattr(optim, step)
+        yours = given.get(step)
+        todo = f"finish Exercise {exercise} ({step})"
+        if yours is None:
+            out[name] = None if released(reference) else f"pass {step}=... (Exercise {exercise})"
+            continue
+        try:
+            chosen = yours_or_reference(yours, reference, *example(np.ones(2)), say=None)
+        except Exception as error:  # written, with a bug: the widget says so, never raises
+            out[name] = f"{step} raised {type(error).__name__}"
+            continue
+        if chosen is reference:
+            out[name] = None
+        else:
+            out[name] = chosen if _written(chosen, *example(np.ones(2))) else todo
+    return out
 
 
 class OptimizerPlayground(_Interactive):
@@ -37,6 +75,11 @@ class OptimizerPlayground(_Interactive):
 
     ``beta`` is the momentum of ``"momentum"``, the decay of ``"rmsprop"`` and
     ``beta1`` of ``"adam"`` (``beta2 = 0.999``); GD and AdaGrad ignore it.
+
+    ``gd_step``, ``momentum_step``, ``adagrad_step``, ``rmsprop_step``, ``adam_step``:
+    your own update rules of notebook 05 (the pure steps, as the exercises define them), run
+    in place of dlkit's; while one is still a stub its path is replaced by the note "finish
+    Exercise N" (dlkit's reference runs instead where this copy of dlkit carries it).
 
     Only the paths are redrawn when a control moves: the contours are rendered once
     per surface and kept as a bitmap (Agg blitting).
@@ -57,8 +100,28 @@ class OptimizerPlayground(_Interactive):
         steps: int = 100,
         compare: bool = False,
         start=None,
+        *,
+        gd_step=None,
+        momentum_step=None,
+        adagrad_step=None,
+        rmsprop_step=None,
+        adam_step=None,
     ):
         super().__init__(ncols=2)
+        given = {
+            "gd_step": gd_step,
+            "momentum_step": momentum_step,
+            "adagrad_step": adagrad_step,
+            "rmsprop_step": rmsprop_step,
+            "adam_step": adam_step,
+        }
+        self.step_fns = step_functions(given)
+        #: the functions given that are stubs (or fail on a tiny call): their paths say so
+        self.unfinished = [
+            step
+            for (name, (step, _, _)) in STEPS.items()
+            if given[step] is not None and isinstance(self.step_fns[name], str)
+        ]
         self.surface = check_choice(surface, "surface", tuple(SURFACES))
         self.optimizer = check_choice(optimizer, "optimizer", self.optimizers)
         self.lr = check_positive(lr, "lr")
@@ -76,16 +139,32 @@ class OptimizerPlayground(_Interactive):
         self._background = None
         self._left_only = None  # (surface, bitmap of the figure without the right panel)
         self._syncing = False
+        self._errors = {}  # optimizer -> the error its rule raised in the last draw
 
     # -- the maths: a plain function of the state ------------------------------------
     def paths(self) -> dict[str, np.ndarray]:
-        """``{optimizer: points (k + 1, 2)}`` for the current settings."""
-        names = self.optimizers if self.compare else (self.optimizer,)
+        """``{optimizer: points (k + 1, 2)}`` for the current settings; an optimizer without
+        a rule to run (see :func:`step_functions`) is left out, see :meth:`missing`."""
         start = (self.start_x, self.start_y)
-        return {
-            n: trajectory(self.surface, _make_optimizer(n, self.lr, self.beta), self.steps, start)
-            for n in names
-        }
+        out = {}
+        for n in self._shown_names():
+            fn = self.step_fns[n]
+            if isinstance(fn, str):
+                continue
+            opt = _make_optimizer(n, self.lr, self.beta, step_fn=fn)
+            try:
+                out[n] = trajectory(self.surface, opt, self.steps, start)
+            except Exception as error:  # a student's rule with a bug: say so, do not raise
+                self._errors[n] = f"{STEPS[n][0]} raised {type(error).__name__}"
+        return out
+
+    def missing(self) -> dict[str, str]:
+        """``{optimizer: what to do}`` for the optimizers shown without a path."""
+        out = {n: f for n in self._shown_names() if isinstance(f := self.step_fns[n], str)}
+        return {**out, **self._errors}
+
+    def _shown_names(self) -> tuple:
+        return self.optimizers if self.compare else (self.optimizer,)
 
     def summary(self, paths) -> dict[str, dict]:
         surface = SURFACES[self.surface]
@@ -125,6 +204,11 @@ class OptimizerPlayground(_Interactive):
             fontsize="small", family="monospace", animated=True,
             bbox={"facecolor": "white", "alpha": 0.85, "edgecolor": "0.8"},
         )  # fmt: skip
+        self._note = left.text(
+            0.5, 0.5, "", transform=left.transAxes, ha="center", va="center",
+            color="0.25", fontsize="large", animated=True,
+            bbox={"facecolor": "white", "alpha": 0.85, "edgecolor": "0.8"},
+        )  # fmt: skip
         self._legend = left.legend([], [], fontsize="small", loc="lower right")
         self._legend.set_animated(True)
         if self._shown is None:
@@ -159,8 +243,10 @@ class OptimizerPlayground(_Interactive):
             self._build()  # new contours
         if self._shown[1] != self.steps:
             self._cache_background()
+        self._errors = {}
         paths = self.paths()
         summary = self.summary(paths)
+        missing = self.missing()
         for name, (line, first, last, curve) in self._artists.items():
             path = paths.get(name)
             if path is None:
@@ -180,14 +266,18 @@ class OptimizerPlayground(_Interactive):
                 else f"gap {info['final_gap']:.1e}"
             )
             rows.append(f"{name:<8} {result}")
+        rows += [f"{name:<8} {todo}" for name, todo in missing.items()]
         self._readout.set_text("\n".join(rows))
+        self._note.set_text(
+            f"{next(iter(missing.values()))}\nto see this path" if not paths else ""
+        )
         handles = [self._artists[name][0] for name in paths]
         self._legend.remove()
         self._legend = self.axes[0].legend(
             handles, list(paths), fontsize="small", loc="lower right"
         )
         self._legend.set_animated(True)
-        return {"paths": paths, "summary": summary}
+        return {"paths": paths, "summary": summary, "missing": missing}
 
     def _render(self, canvas) -> None:
         """Paste the cached contours, then draw only the paths and the readout."""
@@ -197,7 +287,10 @@ class OptimizerPlayground(_Interactive):
             for ax, artist in ((left, line), (left, first), (left, last), (right, curve)):
                 if len(artist.get_xdata()):
                     ax.draw_artist(artist)
-        left.draw_artist(self._legend)
+        if self._legend.get_texts():
+            left.draw_artist(self._legend)
+        if self._note.get_text():
+            left.draw_artist(self._note)
         right.draw_artist(self._readout)
 
     # -- controls ----------------------------------------------------------------------------
@@ -281,6 +374,10 @@ def optimizer_playground(
     steps: int = 100,
     compare: bool = False,
     start=None,
+    **step_fns,
 ) -> OptimizerPlayground:
-    """Sliders for an optimizer's path on a 2-D loss surface (the course's centrepiece)."""
-    return OptimizerPlayground(surface, optimizer, lr, beta, steps, compare, start)
+    """Sliders for an optimizer's path on a 2-D loss surface (the course's centrepiece).
+
+    Pass your own update rules by name (``gd_step=gd_step, adam_step=adam_step``, ...) to
+    run them instead of dlkit's; see :class:`OptimizerPlayground`."""
+    return OptimizerPlayground(surface, optimizer, lr, beta, steps, compare, start, **step_fns)

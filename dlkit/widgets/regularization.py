@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from .. import plot
+from .. import plot, regularization, released, yours_or_reference
 from .._validation import check_int, check_positive
 from ..callbacks import Callback
 from ..data import moons
@@ -12,8 +12,37 @@ from ..layers import Dense, Dropout, ReLU, Softmax
 from ..losses import categorical_cross_entropy, one_hot
 from ..models import Sequential
 from ..regularization import _p_drop
-from ._base import _bind
+from ._base import _bind, _unfinished, _written
 from .training import _TrainingView
+
+#: the functions of notebook 06 the explorer trains with -> (exercise, a tiny call)
+FUNCTIONS = {
+    "dropout_forward": (2, lambda a: (a, 0.5, np.random.default_rng(0))),
+    "dropout_backward": (3, lambda a: (a, a > 0, 0.5)),
+    "l2_penalty": (4, lambda a: ([(a, a[0])], 0.1)),
+    "l2_grad": (4, lambda a: (a, 0.1)),
+}
+
+
+def regularisers(given: dict) -> dict:
+    """Name -> the function to run: yours (``given``), dlkit's (none given, or a stub while
+    this copy of dlkit carries the reference), or "finish Exercise N (name)"."""
+    out = {}
+    for name, (exercise, example) in FUNCTIONS.items():
+        reference = getattr(regularization, name)
+        yours = given.get(name)
+        todo = f"finish Exercise {exercise} ({name})"
+        if yours is None:
+            out[name] = reference if released(reference) else todo
+            continue
+        args = example(np.ones((2, 3)))
+        try:
+            chosen = yours_or_reference(yours, reference, *args, say=None)
+        except Exception as error:  # written, with a bug: say so, never raise
+            out[name] = f"{name} raised {type(error).__name__}"
+            continue
+        out[name] = chosen if chosen is reference or _written(chosen, *args) else todo
+    return out
 
 
 class RegularizationExplorer(_TrainingView):
@@ -27,6 +56,11 @@ class RegularizationExplorer(_TrainingView):
     points (large) over the validation points (small). A big network without
     regularisation draws islands around single noisy points and its validation loss
     turns upward; dropout, L2 or fewer units smooth the boundary.
+
+    ``dropout_forward``, ``dropout_backward``, ``l2_penalty``, ``l2_grad``: your own
+    functions of notebook 06, run by the network's Dropout and Dense layers in place of
+    dlkit's; while one that a setting needs is still a stub, the figure says which exercise
+    to finish.
     """
 
     ylabel = "cross-entropy (data loss)"
@@ -47,8 +81,23 @@ class RegularizationExplorer(_TrainingView):
         n_val: int = 400,
         noise: float = 0.2,
         lr: float = 0.003,
+        dropout_forward=None,
+        dropout_backward=None,
+        l2_penalty=None,
+        l2_grad=None,
     ):
         super().__init__()
+        given = {
+            "dropout_forward": dropout_forward,
+            "dropout_backward": dropout_backward,
+            "l2_penalty": l2_penalty,
+            "l2_grad": l2_grad,
+        }
+        self.functions = regularisers(given)
+        #: the functions given that are stubs (or fail on a tiny call)
+        self.unfinished = [
+            n for n, f in self.functions.items() if given[n] is not None and isinstance(f, str)
+        ]
         self.dropout = _p_drop(dropout)
         self.l2 = check_positive(l2, "l2", allow_zero=True)
         self.hidden = check_int(hidden, "hidden", minimum=1)
@@ -68,11 +117,21 @@ class RegularizationExplorer(_TrainingView):
         """The network for the current settings (not yet trained)."""
         rng = np.random.default_rng(self.seed)
         h, p, l2 = self.hidden, self.dropout, self.l2
+        fns = {k: None if isinstance(f, str) else f for k, f in self.functions.items()}
+        drop = {"forward": fns["dropout_forward"], "backward": fns["dropout_backward"]}
+        decay = {"l2_grad": fns["l2_grad"], "l2_penalty": fns["l2_penalty"]}
         return Sequential(
-            Dense(2, h, rng=rng, l2=l2), ReLU(), Dropout(p, rng=rng),
-            Dense(h, h, rng=rng, l2=l2), ReLU(), Dropout(p, rng=rng),
-            Dense(h, 2, rng=rng, l2=l2), Softmax(),
+            Dense(2, h, rng=rng, l2=l2, **decay), ReLU(), Dropout(p, rng=rng, **drop),
+            Dense(h, h, rng=rng, l2=l2, **decay), ReLU(), Dropout(p, rng=rng, **drop),
+            Dense(h, 2, rng=rng, l2=l2, **decay), Softmax(),
         ).compile(optimizer="adam", lr=self.lr)  # fmt: skip
+
+    def todo(self) -> str | None:
+        """What to finish before the current settings can train, or None."""
+        needed = (["dropout_forward", "dropout_backward"] if self.dropout > 0 else []) + (
+            ["l2_penalty", "l2_grad"] if self.l2 > 0 else []
+        )
+        return next((f for n in needed if isinstance(f := self.functions[n], str)), None)
 
     def train(self) -> dict:
         """One run: per-epoch data losses, the best validation epoch, the trained model."""
@@ -114,7 +173,25 @@ class RegularizationExplorer(_TrainingView):
         return f"hidden {self.hidden}, dropout {self.dropout:.2f}, L2 λ={self.l2:g}"
 
     def draw(self) -> dict:
-        run = self._train_with_progress()
+        todo = self.todo()
+        if todo is None:
+            try:
+                run = self._train_with_progress()
+            except Exception as error:  # a student's function with a bug: say so
+                todo = f"fix your function: it raised {type(error).__name__}"
+        if todo is not None:
+            self._ensure_built()
+            self._show_curves({"training": [], "validation": []}, f"{self.settings()}\n")
+            right = self.axes[1]
+            right.clear()
+            if todo.startswith("finish "):
+                _unfinished(right, todo.removeprefix("finish "))
+            else:
+                right.text(0.5, 0.5, todo, ha="center", va="center", transform=right.transAxes)
+            right.set_xticks([])
+            right.set_yticks([])
+            return {"history": None, "best_epoch": None, "gap": None, "accuracy": None,
+                    "todo": todo}  # fmt: skip
         history, best = run["history"], run["best_epoch"]
         gap = history["validation"][-1] - history["training"][-1]
         self._show_curves(
@@ -138,6 +215,7 @@ class RegularizationExplorer(_TrainingView):
             "best_epoch": best,
             "gap": float(gap),
             "accuracy": run["accuracy"],
+            "todo": None,
         }
 
     def _controls(self) -> list:
@@ -175,6 +253,10 @@ def regularization_explorer(
     hidden: int = 64,
     epochs: int = 300,
     seed: int = 0,
+    **functions,
 ) -> RegularizationExplorer:
-    """Train vs validation curves on a small noisy set, with dropout, L2 and size sliders."""
-    return RegularizationExplorer(dropout, l2, hidden, epochs, seed)
+    """Train vs validation curves on a small noisy set, with dropout, L2 and size sliders.
+
+    Pass your own functions of notebook 06 by name (``dropout_forward=``,
+    ``dropout_backward=``, ``l2_penalty=``, ``l2_grad=``) to train with them."""
+    return RegularizationExplorer(dropout, l2, hidden, epochs, seed, **functions)

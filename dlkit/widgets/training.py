@@ -4,13 +4,35 @@ from __future__ import annotations
 
 import numpy as np
 
-from .. import optim, plot
+from .. import optim, plot, released, yours_or_reference
 from .._validation import check_choice, check_int, check_positive
 from ..data import DATASETS
 from ..losses import categorical_cross_entropy, categorical_cross_entropy_grad, one_hot
 from ..models import build_mlp
-from ._base import _bind, _Interactive
-from .optimizer import _beta, _make_optimizer
+from ._base import _bind, _Interactive, _unfinished, _written
+from .optimizer import STEPS as _STEPS
+from .optimizer import _beta, _make_optimizer, step_functions
+
+
+def _batches_function(yours):
+    """The mini-batch generator to run: yours (notebook 05's ``iterate_minibatches``), dlkit's
+    (none given, or a stub while this copy of dlkit carries it), or "finish Exercise 2 ..."."""
+    reference = optim.iterate_minibatches
+    todo = "finish Exercise 2 (iterate_minibatches)"
+    if yours is None:
+        return reference if released(reference) else todo
+
+    def as_list(*args):
+        return list(yours(*args))
+
+    example = (np.ones((3, 1)), np.ones(3), 2)
+    try:
+        chosen = yours_or_reference(as_list, reference, *example, say=None)
+    except Exception as error:  # written, with a bug: say so, never raise
+        return f"iterate_minibatches raised {type(error).__name__}"
+    if chosen is reference:
+        return reference
+    return yours if _written(as_list, *example) else todo
 
 
 class _TrainingView(_Interactive):
@@ -120,6 +142,11 @@ class TrainingExplorer(_TrainingView):
     learning rate crawls, too large a one oscillates or diverges (the run stops
     and says so), momentum changes both. While a run trains, a progress bar moves
     and the curves are redrawn every few epochs.
+
+    ``gd_step``, ``momentum_step``, ``adagrad_step``, ``rmsprop_step``, ``adam_step`` and
+    ``iterate_minibatches``: your own functions of notebook 05, run in place of dlkit's
+    (see :class:`dlkit.widgets.OptimizerPlayground`); while one that a run needs is still a
+    stub, the figure says which exercise to finish.
     """
 
     optimizers = ("gd", "momentum", "adagrad", "rmsprop", "adam")
@@ -136,8 +163,22 @@ class TrainingExplorer(_TrainingView):
         batch_size="full",
         hidden: int = 16,
         seed: int = 0,
+        *,
+        iterate_minibatches=None,
+        **step_fns,
     ):
         super().__init__()
+        unknown = sorted(set(step_fns) - {step for step, _, _ in _STEPS.values()})
+        if unknown:
+            raise TypeError(f"unknown keyword argument(s): {', '.join(unknown)}")
+        self.step_fns = step_functions(step_fns)
+        self.batches = _batches_function(iterate_minibatches)
+        #: the functions given that are stubs (or fail on a tiny call)
+        self.unfinished = [
+            step for name, (step, _, _) in _STEPS.items()
+            if step_fns.get(step) is not None and isinstance(self.step_fns[name], str)
+        ] + (["iterate_minibatches"] if iterate_minibatches is not None
+             and isinstance(self.batches, str) else [])  # fmt: skip
         self.dataset = check_choice(dataset, "dataset", self.datasets)
         self.optimizer = check_choice(optimizer, "optimizer", self.optimizers)
         self.lr = check_positive(lr, "lr")
@@ -153,19 +194,27 @@ class TrainingExplorer(_TrainingView):
         cut = 2 * len(y) // 3
         return X[order[:cut]], y[order[:cut]], X[order[cut:]], y[order[cut:]]
 
+    def todo(self) -> str | None:
+        """What to finish before a run with the current settings can train, or None."""
+        for need in (self.batches, self.step_fns[self.optimizer]):
+            if isinstance(need, str):
+                return need
+        return None
+
     def train(self) -> dict:
         """One run with the current settings: the loss histories and the model."""
         X, y, Xv, yv = self.data()
         Y, Yv = one_hot(y, 2), one_hot(yv, 2)
         model = build_mlp([2, self.hidden, self.hidden, 2], rng=self.seed)
-        opt = _make_optimizer(self.optimizer, self.lr, self.beta, model)
+        step_fn = self.step_fns[self.optimizer]
+        opt = _make_optimizer(self.optimizer, self.lr, self.beta, model, step_fn=step_fn)
         batch = len(y) if self.batch_size == "full" else int(self.batch_size)
         rng = np.random.default_rng(self.seed)
         history = {"training": [], "validation": []}
         diverged = None
         with np.errstate(all="ignore"):
             for epoch in range(1, self.epochs + 1):
-                for Xb, Yb in optim.iterate_minibatches(X, Y, batch, rng=rng):
+                for Xb, Yb in self.batches(X, Y, batch, rng=rng):
                     model.backward(categorical_cross_entropy_grad(Yb, model.forward(Xb)))
                     opt.step()
                 train_loss = categorical_cross_entropy(Y, model.forward(X))
@@ -181,11 +230,28 @@ class TrainingExplorer(_TrainingView):
         return {"history": history, "model": model, "diverged": diverged, "accuracy": accuracy}
 
     def draw(self) -> dict:
-        run = self._train_with_progress()
-        history = run["history"]
         name = f"{self.optimizer}, lr={self.lr:.2g}" + (
             f", β={self.beta:.2f}" if self.optimizer in ("momentum", "rmsprop", "adam") else ""
         )
+        todo = self.todo()
+        if todo is None:
+            try:
+                run = self._train_with_progress()
+            except Exception as error:  # a student's function with a bug: say so
+                todo = f"fix your function: it raised {type(error).__name__}"
+        if todo is not None:
+            self._ensure_built()
+            self._show_curves({"training": [], "validation": []}, f"{name}\n")
+            right = self.axes[1]
+            right.clear()
+            if todo.startswith("finish "):
+                _unfinished(right, todo.removeprefix("finish "))
+            else:
+                right.text(0.5, 0.5, todo, ha="center", va="center", transform=right.transAxes)
+            right.set_xticks([])
+            right.set_yticks([])
+            return {"history": None, "diverged": None, "accuracy": None, "todo": todo}
+        history = run["history"]
         if run["diverged"]:
             verdict = f"diverged at epoch {run['diverged']}: the loss is no longer finite"
         else:
@@ -197,7 +263,7 @@ class TrainingExplorer(_TrainingView):
         right, (X, y, Xv, yv) = self._draw_regions(run["model"].forward, resolution=80)
         plot.plot_data(Xv, yv, ax=right, s=14)
         right.set_title(f"validation accuracy {run['accuracy']:.0%}", fontsize="medium")
-        return {k: run[k] for k in ("history", "diverged", "accuracy")}
+        return {k: run[k] for k in ("history", "diverged", "accuracy")} | {"todo": None}
 
     def _controls(self) -> list:
         import ipywidgets as w  # loaded only when the controls are built
@@ -238,6 +304,10 @@ def training_explorer(
     beta: float = 0.9,
     epochs: int = 60,
     batch_size="full",
+    **functions,
 ) -> TrainingExplorer:
-    """Train a small network with a chosen optimizer, learning rate and momentum."""
-    return TrainingExplorer(dataset, optimizer, lr, beta, epochs, batch_size)
+    """Train a small network with a chosen optimizer, learning rate and momentum.
+
+    Pass your own functions of notebook 05 by name (``iterate_minibatches=...``,
+    ``gd_step=...``, ..., ``adam_step=...``) to train with them instead of dlkit's."""
+    return TrainingExplorer(dataset, optimizer, lr, beta, epochs, batch_size, **functions)

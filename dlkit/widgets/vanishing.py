@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from .. import activations, layers
+from .. import activations, layers, yours_or_reference
 from .._validation import check_int, check_rng
 from ..layers import Activation, Dense
 from ..losses import categorical_cross_entropy_grad, one_hot
@@ -26,12 +26,10 @@ def _pieces(given: dict) -> tuple[dict, list[str]]:
     A piece you pass runs once written; before that dlkit's reference runs where this copy
     of dlkit carries it (a student copy leaves notebook 04's answers out until it is due).
     """
-    import dlkit
-
     chosen, unfinished = {}, []
     for name, (reference, example) in _PIECES.items():
         yours = given.get(name) or reference
-        chosen[name] = dlkit.yours_or_reference(yours, reference, *example, say=None)
+        chosen[name] = yours_or_reference(yours, reference, *example, say=None)
         if not _written(chosen[name], *example):
             unfinished.append(name)
     return chosen, unfinished

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from .. import recurrent
+from .. import recurrent, yours_or_reference
 from .._validation import check_int
 from ._base import _bind, _Interactive, _slider, _unfinished, _written
 
@@ -40,8 +40,6 @@ _EXERCISES = {
 def _pick(name: str, given):
     """dlkit's function when none is given; else the student's, or dlkit's reference while
     the student's is a stub and this copy of dlkit carries it (dlkit.yours_or_reference)."""
-    from .. import yours_or_reference
-
     reference = getattr(recurrent, name)
     if given is None:
         return reference

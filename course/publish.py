@@ -97,21 +97,6 @@ NO_REFERENCE: dict[str, str] = {
 #: (tests/test_publish.py). Name -> (the notebook that runs it, what for); when that is the
 #: notebook whose exercise the reference answers, its answer is readable while it is open.
 NEEDED_EARLY: dict[str, tuple[str, str]] = {
-    "dlkit.init.init_params": (
-        "02_forward_propagation",
-        "the demos of initialisation push many samples through deep random networks",
-    ),
-    "dlkit.layers.mlp_forward": ("02_forward_propagation", "the same demos"),
-    "dlkit.layers.dense_forward": ("02_forward_propagation", "mlp_forward calls it"),
-    "dlkit.init.init_weights": ("02_forward_propagation", "init_params calls it"),
-    "dlkit.init.small_normal": ("02_forward_propagation", "init_weights calls it"),
-    "dlkit.init.xavier_normal": ("02_forward_propagation", "init_weights calls it"),
-    "dlkit.init.he_normal": ("02_forward_propagation", "init_weights calls it"),
-    "dlkit.losses.mse": ("03_losses", "the loss explorer draws each loss over a fine grid"),
-    "dlkit.losses.mae": ("03_losses", "the same widget"),
-    "dlkit.losses.huber": ("03_losses", "the same widget"),
-    "dlkit.losses.binary_cross_entropy": ("03_losses", "the same widget, for classification"),
-    "dlkit.losses.hinge": ("03_losses", "the same widget, for classification"),
     "dlkit.optim._adam_into": (
         "05_optimizers",
         "the optimizer playground runs dlkit's optimizer objects, whose fast path these "
@@ -134,10 +119,6 @@ NEEDED_EARLY: dict[str, tuple[str, str]] = {
     "dlkit.callbacks.EarlyStopping": (
         "06_improving_training",
         "the demo of early stopping trains with dlkit's callback",
-    ),
-    "dlkit.metrics.precision_recall_f1": (
-        "08_heart_disease",
-        "the threshold explorer recomputes them for any threshold",
     ),
     "dlkit.conv.conv2d_forward": (
         "09_convolutions",

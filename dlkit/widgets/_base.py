@@ -151,9 +151,10 @@ def _written(function, *example) -> bool:
     return True
 
 
-def _unfinished(ax, what: str) -> None:
-    """Say on an empty panel which exercise to finish: the widget was given a stub."""
-    ax.text(
+def _unfinished(ax, what: str):
+    """Say on an empty panel which exercise to finish: the widget was given a stub.
+    Returns the text artist (hide it with ``set_visible(False)`` once nothing is missing)."""
+    return ax.text(
         0.5,
         0.5,
         f"finish {what}\nto see this",

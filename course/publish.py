@@ -50,6 +50,12 @@ except ImportError:  # Python 3.10
 #: Exercises whose reference the delegation check does not name literally (a variable, a
 #: second object carrying the same arithmetic). Exercise name -> dlkit qualified names.
 EXTRA_REFERENCES: dict[str, tuple[str, ...]] = {
+    # 03: the training engine's loss from labels (fit, softmax + cross-entropy) and the memory
+    # RNN's loss compute the categorical cross-entropy of the true class's clipped probability
+    "categorical_cross_entropy": (
+        "dlkit.train._Objective.value_from_labels",
+        "dlkit.recurrent._memory_rnn_loss",
+    ),
     # 05: the in-place kernels behind each step and each optimizer object (Adam wraps _adam),
     # and their twins that write into work arrays (the objects' fast path, _<rule>_into)
     "gd_step": ("dlkit.optim._gd", "dlkit.optim._gd_into"),

@@ -110,7 +110,9 @@ def test_mlp_playground_runs_the_functions_it_is_given():
     got = pg.draw()
     assert calls[-1] == [2, 4, 4, 2] and pg.unfinished == []
     assert got["accuracy"] != reference["accuracy"]
-    assert got["p1_range"] == pytest.approx((1 - reference["p1_range"][1], 1 - reference["p1_range"][0]))
+    assert got["p1_range"] == pytest.approx(
+        (1 - reference["p1_range"][1], 1 - reference["p1_range"][0])
+    )
     assert pg.activations == ("relu", "tanh", "sigmoid")  # Exercise 4's hidden activations
 
     # stubs: this dlkit carries the references, so a stub's place is taken by them
@@ -137,7 +139,7 @@ def test_mlp_playground_says_what_to_finish_where_the_reference_is_left_out(monk
         return X[:, 0], {}  # one column: not (n, 2) probabilities
 
     def own_init(sizes, method="he", rng=None):  # a student's finished init_params
-        return [(np.ones((m, n)), np.zeros(n)) for m, n in zip(sizes[:-1], sizes[1:])]
+        return [(np.ones((m, n)), np.zeros(n)) for m, n in zip(sizes[:-1], sizes[1:], strict=True)]
 
     pg = widgets.mlp_playground(hidden=4, init_params=own_init, mlp_forward=broken)
     out = pg.draw()
@@ -184,6 +186,7 @@ def test_loss_explorer_draws_the_losses_it_is_given(monkeypatch):
 
     # a stub in a student copy that leaves the references out: a note for that curve only
     monkeypatch.setattr(dlkit, "released", _left_out)
+
     def own_bce(y, p, eps=1e-12):  # a student's finished binary_cross_entropy
         return -np.mean(y * np.log(p) + (1 - y) * np.log(1 - p))
 

@@ -47,7 +47,9 @@ class LossExplorer(_Interactive):
         super().__init__()
         unknown = sorted(set(functions) - set(_LOSSES))
         if unknown:
-            raise TypeError(f"loss_explorer() got unknown losses {unknown}; it draws {list(_LOSSES)}.")
+            raise TypeError(
+                f"loss_explorer() got unknown losses {unknown}; it draws {list(_LOSSES)}."
+            )
         self.mode = check_choice(mode, "mode", self.modes)
         self.target = float(target)
         self.label = int(label)
@@ -64,7 +66,9 @@ class LossExplorer(_Interactive):
             return np.full(241, np.nan)
         fn = self.losses[name]
         try:
-            return np.array([np.asarray(fn(*args, **kwargs), dtype=float).item() for args, kwargs in calls])
+            return np.array(
+                [np.asarray(fn(*args, **kwargs), dtype=float).item() for args, kwargs in calls]
+            )
         except Exception as error:
             if fn is getattr(losses, name):
                 raise
@@ -93,9 +97,7 @@ class LossExplorer(_Interactive):
             }
         x = np.linspace(-5, 5, 241)
         y01 = np.full(1, float(self.label))
-        bce = self._curve(
-            "binary_cross_entropy", [((y01, sigmoid(np.array([s]))), {}) for s in x]
-        )
+        bce = self._curve("binary_cross_entropy", [((y01, sigmoid(np.array([s]))), {}) for s in x])
         hinge = self._curve("hinge", [((2 * y01 - 1, np.array([s])), {}) for s in x])
         return x, {
             self._label("binary_cross_entropy", "binary cross-entropy"): bce,

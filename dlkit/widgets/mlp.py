@@ -123,7 +123,9 @@ class MLPPlayground(_Interactive):
             if not self._yours:
                 raise
             self._image_artist.set_visible(False)
-            self._note.set_text(f"your init_params / mlp_forward raised\n{type(error).__name__}: {error}"[:200])
+            self._note.set_text(
+                f"your init_params / mlp_forward raised\n{type(error).__name__}: {error}"[:200]
+            )
             self._note.set_visible(True)
             self.axes[0].set_title(f"{network}\nyour functions draw it", fontsize="medium")
             return {"accuracy": None, "p1_range": None, "error": f"{type(error).__name__}: {error}"}

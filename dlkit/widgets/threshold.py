@@ -116,7 +116,7 @@ class ThresholdExplorer(_Interactive):
                 self._counts[i][j].set_text(str(cm[i, j]))
                 self._counts[i][j].set_color("white" if share[i, j] > 0.5 else "black")
         if self.unfinished:
-            rates = "finish Exercise 4 (precision_recall_f1) for precision and recall"
+            rates = "finish Exercise 4 (precision_recall_f1)"
         else:
             rates = f"precision {st['precision']:.2f}, recall {st['recall']:.2f}"
         self._title.set_text(

@@ -105,7 +105,9 @@ class MLPPlayground(_Interactive):
         plot.plot_data(self.X, self.y, ax=ax, s=18)
         self._note = _unfinished(ax, "\nand ".join(self.unfinished or ["nothing"]))
         self._note.set_visible(bool(self.unfinished))
-        self._note.set_bbox({"facecolor": "white", "alpha": 0.85, "edgecolor": "0.7"})  # over the points
+        self._note.set_bbox(
+            {"facecolor": "white", "alpha": 0.85, "edgecolor": "0.7"}
+        )  # over the points
         ax.set_title("placeholder\n")
         self._freeze_layout()
 

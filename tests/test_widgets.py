@@ -483,3 +483,17 @@ def test_gradient_through_time_follows_its_controls():
     assert "clipped" in g.axes[0].get_title()
     activation.value = "tanh"  # tanh' < 1 on top of the same Wh: the first steps get less
     assert raw.get_ydata()[0] < ys[0]
+
+
+def test_written_counts_a_left_out_reference_as_unwritten(monkeypatch):
+    """Publish records a widget's own probe call, so a left-out reference answers that
+    probe; _written must not take it for a finished function (its slider values would fail)."""
+    import dlkit
+    from dlkit import losses
+    from dlkit.widgets._base import _written
+
+    example = (np.zeros(1), np.ones(1))
+    assert _written(losses.mse, *example) and not _written(_stub, *example)
+    monkeypatch.setattr(dlkit, "released", _left_out)
+    assert not _written(losses.mse, *example)  # it runs here, but a student copy replays it
+    assert _written(lambda y, y_hat: float(np.mean((y_hat - y) ** 2)), *example)

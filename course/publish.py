@@ -79,6 +79,13 @@ EXTRA_REFERENCES: dict[str, tuple[str, ...]] = {
     # 06: the class students write is dlkit's callback; the layer object wraps dropout
     "EarlyStopping": ("dlkit.callbacks.EarlyStopping",),
     "dropout_forward": ("dlkit.layers.Dropout",),
+    # 09: the channels-first kernels Conv2D runs with dlkit's functions (im2col, the forward
+    # and backward passes in another layout), the public col2im (the scatter of
+    # conv2d_backward) and the windows behind max pooling
+    "im2col": ("dlkit.conv._cols_t",),
+    "conv2d_forward": ("dlkit.conv._conv_forward_t",),
+    "conv2d_backward": ("dlkit.conv.col2im", "dlkit.conv._col2im_t", "dlkit.conv._conv_backward_t"),
+    "maxpool2d": ("dlkit.conv._pool_windows",),
     # 10: the layer objects run the embedding and the RNN (and their backward passes)
     "embedding_forward": ("dlkit.layers.Embedding",),
     "rnn_forward": ("dlkit.layers.SimpleRNN",),
@@ -126,18 +133,6 @@ NEEDED_EARLY: dict[str, tuple[str, str]] = {
         "06_improving_training",
         "the demo of early stopping trains with dlkit's callback",
     ),
-    "dlkit.conv.conv2d_forward": (
-        "09_convolutions",
-        "the small CNN trained on the digits and the convolution explorer",
-    ),
-    "dlkit.conv.im2col": ("09_convolutions", "conv2d_forward calls it"),
-    "dlkit.conv.pad2d": ("09_convolutions", "conv2d_forward calls it"),
-    "dlkit.conv.conv_output_size": (
-        "09_convolutions",
-        "the convolution and pooling functions kept here call it, on any shape",
-    ),
-    "dlkit.conv.maxpool2d": ("09_convolutions", "the same CNN"),
-    "dlkit.conv.maxpool2d_backward": ("09_convolutions", "the same CNN"),
     "dlkit.recurrent.embedding_forward": (
         "10_recurrent",
         "the RNN trained on sequences and the gradients-through-time explorer",

@@ -288,6 +288,34 @@ def maxpool2d_backward(dout, X, size: int = 2, stride: int = 2) -> np.ndarray:
 # The public im2col keeps the row order students write (rows (n, i, j)); the layer works on
 # its transpose in (C, N, H, W) order instead, where every kernel offset is one contiguous
 # block of the column matrix and no axis has to move inside the loops: about twice as fast.
+# These kernels compute the answers of notebook 09 (im2col, conv2d_forward, conv2d_backward)
+# in that other layout: `publish --upto` leaves them out with those exercises
+# (EXTRA_REFERENCES in course/publish.py). Conv2D runs them only when it is given dlkit's
+# own conv2d_forward / conv2d_backward (its default); given a student's, it runs those.
+
+
+def _conv_forward_t(X: np.ndarray, W: np.ndarray, b: np.ndarray, stride: int, pad: int):
+    """:func:`conv2d_forward` channels first: returns ``(out, cols)``, ``cols`` kept for dW."""
+    F, _, kh, kw = W.shape
+    cols, out_h, out_w = _cols_t(X.transpose(1, 0, 2, 3), kh, kw, stride, pad)
+    out = W.reshape(F, -1).astype(X.dtype, copy=False) @ cols
+    out += b.astype(out.dtype, copy=False)[:, None]
+    return out.reshape(F, X.shape[0], out_h, out_w).transpose(1, 0, 2, 3), cols
+
+
+def _conv_backward_t(
+    dout: np.ndarray, X: np.ndarray, W: np.ndarray, stride: int, pad: int, cols=None
+):
+    """:func:`conv2d_backward` channels first (reuses ``cols`` when given): (dX, dW, db)."""
+    F, _, kh, kw = W.shape
+    if cols is None:
+        cols, _, _ = _cols_t(X.transpose(1, 0, 2, 3), kh, kw, stride, pad)
+    out_h, out_w = dout.shape[2], dout.shape[3]
+    d2 = np.ascontiguousarray(dout.transpose(1, 0, 2, 3)).reshape(F, -1)
+    dW = (d2 @ cols.T).reshape(W.shape)
+    db = d2.sum(axis=1)
+    dcols = W.reshape(F, -1).T.astype(d2.dtype, copy=False) @ d2
+    return _col2im_t(dcols, X.shape, kh, kw, stride, pad, out_h, out_w), dW, db
 
 
 def _cols_t(Xc: np.ndarray, kh: int, kw: int, stride: int, pad: int):

@@ -124,7 +124,9 @@ for _obj in [o for o in Out.values() if isinstance(o, _Interactive) and o._widge
         if _obj._image.value != _before:
             _changed = _control.description
             break
-    _moved.append({{"widget": type(_obj).__name__, "redrawn_by": _changed}})
+    _moved.append(
+        {{"widget": type(_obj).__name__, "redrawn_by": _changed, "unfinished": list(_obj.unfinished)}}
+    )
 print({PROBE!r} + _j.dumps(_moved))"""
 
 

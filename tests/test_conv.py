@@ -228,3 +228,81 @@ def test_cnn_float32_stays_float32():
         for p in layer.params.values():
             assert p.dtype == np.float32
     assert model.predict(X).dtype == np.float32
+
+
+def test_layers_run_the_functions_they_are_given():
+    """Notebook 09 trains its CNN with the student's functions: Conv2D and MaxPool2D run
+    what they are given (any function with dlkit's signature), with the same results as
+    dlkit's fast path for a correct one, another result for a wrong one, the layer's dtype
+    kept, and a stub's NotImplementedError passed on."""
+    rng = np.random.default_rng(11)
+    X = rng.normal(size=(3, 2, 6, 6))
+    calls = []
+
+    def forward(X_, W, b, stride, pad):
+        calls.append("forward")
+        return conv.conv2d_forward(X_, W, b, stride, pad)
+
+    def backward(dout, X_, W, stride, pad):
+        calls.append("backward")
+        return conv.conv2d_backward(dout, X_, W, stride, pad)
+
+    fast = layers.Conv2D(2, 4, 3, stride=2, pad=1, rng=0)
+    given = layers.Conv2D(
+        2, 4, 3, stride=2, pad=1, rng=0, conv2d_forward=forward, conv2d_backward=backward
+    )
+    out = given(X)
+    np.testing.assert_allclose(out, fast(X), rtol=1e-12, atol=1e-12)
+    G = rng.normal(size=out.shape)
+    np.testing.assert_allclose(given.backward(G), fast.backward(G), rtol=1e-12, atol=1e-12)
+    for key in ("W", "b"):
+        np.testing.assert_allclose(given.grads[key], fast.grads[key], rtol=1e-12, atol=1e-12)
+    assert calls == ["forward", "backward"]
+
+    def flipped(X_, W, b, stride, pad):  # a wrong answer: the mathematicians' convolution
+        return conv.conv2d_forward(X_, W[:, :, ::-1, ::-1], b, stride, pad)
+
+    wrong = layers.Conv2D(2, 4, 3, stride=2, pad=1, rng=0, conv2d_forward=flipped)
+    assert not np.allclose(wrong(X), fast(X))
+
+    def stub(*args):
+        raise NotImplementedError()
+
+    with pytest.raises(NotImplementedError):
+        layers.Conv2D(2, 4, 3, rng=0, conv2d_forward=stub)(X)
+    with pytest.raises(TypeError, match="returned None"):
+        layers.Conv2D(2, 4, 3, rng=0, conv2d_forward=lambda *a: None)(X)
+    with pytest.raises(TypeError, match="must be a function"):
+        layers.Conv2D(2, 4, 3, conv2d_backward="conv")
+    # a float32 layer stays float32 even when the function promotes to float64
+    f32 = layers.Conv2D(
+        2, 4, 3, rng=0, dtype=np.float32,
+        conv2d_forward=lambda *a: forward(*a).astype(np.float64),
+        conv2d_backward=lambda *a: tuple(g.astype(np.float64) for g in backward(*a)),
+    )  # fmt: skip
+    out32 = f32(X.astype(np.float32))
+    assert out32.dtype == np.float32
+    assert f32.backward(np.ones_like(out32)).dtype == np.float32
+    assert f32.grads["W"].dtype == np.float32 and f32.grads["b"].dtype == np.float32
+
+    def mean_pool(X_, size, stride):  # a wrong answer: average pooling
+        windows = [X_[:, :, u::stride, v::stride][:, :, : X_.shape[2] // stride, : X_.shape[3] // stride]
+                   for u in range(size) for v in range(size)]  # fmt: skip
+        return np.mean(windows, axis=0)
+
+    pooled = layers.MaxPool2D(2)(X)
+    assert not np.allclose(layers.MaxPool2D(2, maxpool2d=mean_pool)(X), pooled)
+    seen = []
+    pool = layers.MaxPool2D(
+        2,
+        maxpool2d=lambda *a: seen.append("maxpool2d") or conv.maxpool2d(*a),
+        maxpool2d_backward=lambda *a: seen.append("backward") or conv.maxpool2d_backward(*a),
+    )
+    np.testing.assert_array_equal(pool(X), pooled)
+    ones = np.ones_like(pooled)
+    np.testing.assert_array_equal(pool.backward(ones), conv.maxpool2d_backward(ones, X))
+    assert seen == ["maxpool2d", "backward"]
+    unfinished = layers.MaxPool2D(2, maxpool2d_backward=stub)
+    unfinished(X)
+    with pytest.raises(NotImplementedError):
+        unfinished.backward(ones)

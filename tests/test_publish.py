@@ -553,7 +553,7 @@ def test_notebook_runs_against_the_dlkit_published_with_it(a, colab_base, tmp_pa
     live, their controls moved) and solved (visible tests included) must hit no left-out
     reference. For the last notebook, this is the full publish (nothing left out: the
     unsolved run shows that the published tree installs and runs)."""
-    from fresh_runtime import build_wheel, run_notebook
+    from fresh_runtime import build_wheel, run_notebook, widget_views
 
     dest = tmp_path / "student"
     publish.publish(dest, a.id, log=lambda *_: None)
@@ -566,10 +566,32 @@ def test_notebook_runs_against_the_dlkit_published_with_it(a, colab_base, tmp_pa
         assert run.after["file"].startswith(run.before["prefix"] + "/"), run.after["file"]
         problems = run.unexpected_errors()
         assert not problems, f"{label}:\n" + "\n\n".join(problems)
-        assert all(m["redrawn_by"] for m in run.controls), run.controls
+        # every widget a cell shows is live (a widget whose first drawing fails shows only
+        # its text repr, and no error reaches the cell) and one of its controls redraws it
+        views = widget_views(run)
+        shown = [c.index for c in run.cells if c.error is None and _shows_a_widget(c.source)]
+        assert set(shown) <= set(views), (
+            f"{label}: no live widget in cells {set(shown) - set(views)}"
+        )
+        assert len(run.controls) == len(views), f"{label}: {run.controls}, views in {views}"
+        # a control redraws each one, unless it was given stubs and says what to finish
+        # (never once solved)
+        assert all(m["redrawn_by"] or m["unfinished"] for m in run.controls), run.controls
         if tests:
+            assert not any(m["unfinished"] for m in run.controls), f"{label}: {run.controls}"
             assert any(c.kind == "test" for c in run.cells)
-    assert not re.search(r"Unreleased", json.dumps([c.outputs for c in run.cells]))
+        assert not re.search(r"Unreleased", json.dumps([c.outputs for c in run.cells])), label
+
+
+def _shows_a_widget(source: str) -> bool:
+    """Whether a cell ends with a call of ``dlkit.widgets.<explorer>(...)`` (shown live)."""
+    body = notebooks.parse_cell(source).body
+    last = body[-1] if body else None
+    return (
+        isinstance(last, ast.Expr)
+        and isinstance(last.value, ast.Call)
+        and (publish._dotted(last.value.func) or "").startswith("dlkit.widgets.")
+    )
 
 
 VARIANTS_PROBE = """
@@ -677,3 +699,81 @@ def test_every_optimizer_kernel_is_left_out_with_the_rules_it_computes():
     open_05 = publish.left_out("05_optimizers")
     for name in kernels - set(open_05):
         assert publish.NEEDED_EARLY[name][0] == "05_optimizers", name
+
+
+def _convolution_kernels() -> dict[str, str]:
+    """Every function and method of dlkit whose own code does the arithmetic of 09's
+    exercises: cuts strided windows out of an image (``X[..., u : u + stride * n : stride]``,
+    the heart of im2col, col2im and pooling) or multiplies by a bank of filters flattened
+    to a matrix (``W.reshape(F, -1)`` on one side of an ``@``). Name -> which of the two."""
+    import ast
+
+    def what(fn) -> str | None:
+        for node in ast.walk(fn):
+            if (
+                isinstance(node, ast.Slice)
+                and node.step is not None
+                and node.upper is not None
+                and any(
+                    isinstance(m, ast.BinOp) and isinstance(m.op, ast.Mult)
+                    for m in ast.walk(node.upper)
+                )
+            ):
+                return "strided windows"
+        for node in ast.walk(fn):
+            if isinstance(node, ast.BinOp) and isinstance(node.op, ast.MatMult):
+                for m in ast.walk(node):
+                    if (
+                        isinstance(m, ast.Call)
+                        and getattr(m.func, "attr", None) == "reshape"
+                        and len(m.args) == 2
+                        and isinstance(m.args[1], ast.UnaryOp)
+                    ):
+                        return "a product with the filters flattened"
+        return None
+
+    found = {}
+    for path in sorted((ROOT / "dlkit").rglob("*.py")):
+        rel = path.relative_to(ROOT / "dlkit").with_suffix("").as_posix().replace("/", ".")
+        module = ("dlkit." + rel).removesuffix(".__init__")
+        for node in ast.parse(path.read_text()).body:
+            if isinstance(node, ast.FunctionDef):
+                items = [(node.name, node)]
+            elif isinstance(node, ast.ClassDef):
+                items = [
+                    (f"{node.name}.{m.name}", m)
+                    for m in node.body
+                    if isinstance(m, ast.FunctionDef)
+                ]
+            else:
+                items = []
+            for name, fn in items:
+                if kind := what(fn):
+                    found[f"{module}.{name}"] = kind
+    return found
+
+
+def test_every_convolution_kernel_is_left_out_with_the_exercises_it_computes():
+    """The convolution and pooling of 09 live in more places than its references: the
+    channels-first twins that Conv2D runs with dlkit's functions (``_cols_t``, ``_col2im_t``,
+    ``_conv_forward_t``, ``_conv_backward_t``), the public ``col2im`` (the scatter of
+    ``conv2d_backward``) and the windows of max pooling. Any function or method of dlkit that
+    does that arithmetic itself is left out while 09 is not out, and stays out while 09 is
+    open (the CNN and the explorer run the student's functions). The layer objects only
+    dispatch to the functions they are given, so they stay, for the notebook to pass its own."""
+    kernels = _convolution_kernels()
+    assert {
+        "dlkit.conv.im2col",
+        "dlkit.conv.col2im",
+        "dlkit.conv._cols_t",
+        "dlkit.conv._col2im_t",
+        "dlkit.conv._pool_windows",
+        "dlkit.conv.conv2d_forward",
+    } <= set(kernels), sorted(kernels)
+    for upto in ("08_heart_disease", "09_convolutions"):
+        gone = publish.left_out(upto)
+        kept = sorted(n for n in kernels if not publish._within(n, gone))
+        assert not kept, f"--upto {upto} keeps {[(n, kernels[n]) for n in kept]}"
+        assert not publish._within("dlkit.layers.Conv2D.forward", gone)
+        assert not publish._within("dlkit.layers.MaxPool2D.forward", gone)
+    assert not [n for n in publish.NEEDED_EARLY if n.startswith("dlkit.conv.")]

@@ -90,6 +90,15 @@ def _left_out(function) -> bool:
     return not getattr(function, "__module__", "").startswith("dlkit.")
 
 
+def _as_a_student_copy(monkeypatch) -> None:
+    """Every dlkit function counts as left out (where dlkit and the widgets ask)."""
+    import dlkit
+    from dlkit.widgets import _base
+
+    monkeypatch.setattr(dlkit, "released", _left_out)
+    monkeypatch.setattr(_base, "released", _left_out)
+
+
 def test_mlp_playground_runs_the_functions_it_is_given():
     """Notebook 02 passes the student's init_params and mlp_forward: the playground runs
     them (a wrong one changes the regions), and a stub gets the "finish" panel, no error."""
@@ -123,13 +132,12 @@ def test_mlp_playground_runs_the_functions_it_is_given():
 def test_mlp_playground_says_what_to_finish_where_the_reference_is_left_out(monkeypatch):
     """In a student copy with 02 open the references are left out: a stub's panel says
     which exercise to finish, the data is still drawn, and nothing raises."""
-    import dlkit
 
-    monkeypatch.setattr(dlkit, "released", _left_out)
+    _as_a_student_copy(monkeypatch)
     pg = widgets.mlp_playground(init_params=_stub, mlp_forward=_stub)
     _ = pg.widget  # renders once
     out = pg.draw()
-    assert out["unfinished"] == ["Exercise 3 (init_params)", "Exercise 4 (mlp_forward)"]
+    assert out["unfinished"] == pg.unfinished == ["init_params", "mlp_forward"]
     assert pg._note.get_visible() and "finish Exercise 3" in pg._note.get_text()
     assert not pg._image_artist.get_visible()
     pg.controls[2].value = "zeros"  # a control moved: still no error
@@ -168,7 +176,6 @@ def test_loss_explorer_curves_follow_the_target():
 def test_loss_explorer_draws_the_losses_it_is_given(monkeypatch):
     """Notebook 03 passes the student's losses: the explorer draws them (a wrong one changes
     its curve); a stub's curve is left out with a "finish" legend entry, the rest drawn."""
-    import dlkit
     from dlkit import losses
 
     def double_mse(y, y_hat):
@@ -182,10 +189,10 @@ def test_loss_explorer_draws_the_losses_it_is_given(monkeypatch):
 
     # a stub, where this dlkit carries the reference: the reference is drawn
     ex = widgets.loss_explorer(mode="classification", hinge=_stub)
-    assert ex.losses["hinge"] is losses.hinge and ex.unfinished == {}
+    assert ex.losses["hinge"] is losses.hinge and ex.unfinished == []
 
     # a stub in a student copy that leaves the references out: a note for that curve only
-    monkeypatch.setattr(dlkit, "released", _left_out)
+    _as_a_student_copy(monkeypatch)
 
     def own_bce(y, p, eps=1e-12):  # a student's finished binary_cross_entropy
         return -np.mean(y * np.log(p) + (1 - y) * np.log(1 - p))
@@ -197,6 +204,7 @@ def test_loss_explorer_draws_the_losses_it_is_given(monkeypatch):
     assert out["binary cross-entropy"] == pytest.approx(reference_bce_min(), abs=1e-3)
     labels = [t.get_text() for t in ex.axes[0].get_legend().get_texts()]
     assert "hinge: finish Exercise 8 (hinge)" in labels and "0-1 loss" in labels
+    assert ex.unfinished == ["hinge"]  # the stub given; mse, mae, huber not given
     mode, target, label, delta = ex.controls
     label.value = 0  # a control moved: still drawn, still no error
     assert np.isnan(ex.draw()["hinge: finish Exercise 8 (hinge)"])
@@ -224,6 +232,43 @@ def test_vanishing_gradients_follows_the_depth_slider():
     assert v.axes[0].get_yscale() == "log"
     sigmoid = v._lines[0].get_ydata()
     assert sigmoid[0] < sigmoid[-1] / 100
+
+
+def test_vanishing_gradients_runs_the_backward_pieces_it_is_given(monkeypatch):
+    """Notebook 04 passes the student's dense_backward, sigmoid_grad and relu_grad: the
+    norms are theirs (a wrong derivative changes them); a stub stands aside for dlkit's
+    reference where this copy carries it, else the figure says what to finish."""
+    import dlkit
+    from dlkit import activations
+
+    calls = []
+
+    def counted(z):
+        calls.append(np.shape(z))
+        return activations.sigmoid_grad(z)
+
+    mine = widgets.vanishing_gradients(depth=5, sigmoid_grad=counted)
+    reference = widgets.vanishing_gradients(depth=5)
+    norms = mine.norms()
+    assert len(calls) >= 2 + 4 and mine.unfinished == []  # the tiny probe, then 4 layers
+    assert all(np.array_equal(norms[k], v) for k, v in reference.norms().items())
+    wrong = widgets.vanishing_gradients(depth=5, relu_grad=lambda z: np.ones_like(z))
+    assert not np.allclose(wrong.norms()["relu (he init)"], reference.norms()["relu (he init)"])
+
+    def stub(*args):
+        raise NotImplementedError
+
+    assert widgets.vanishing_gradients(depth=5, dense_backward=stub).unfinished == []
+    monkeypatch.setattr(dlkit, "released", lambda ref: False)  # a student copy, 04 open
+    unfinished = widgets.vanishing_gradients(depth=5, dense_backward=stub, relu_grad=stub)
+    assert unfinished.unfinished == ["dense_backward", "relu_grad"]
+    assert unfinished.draw() == {}
+    text = " ".join(t.get_text() for t in unfinished.axes[0].texts)
+    assert "finish dense_backward and relu_grad" in text
+    _ = unfinished.widget  # the controls still build and move without an error
+    unfinished.controls[0].value = 8
+    with pytest.raises(TypeError, match="dense_backward"):
+        widgets.vanishing_gradients(depth=5, dense_forward=stub)
 
 
 def test_optimizer_playground_sliders_move_the_path():
@@ -399,7 +444,6 @@ def test_threshold_explorer_slider_moves_the_counts_and_the_roc_point():
 def test_threshold_explorer_runs_the_precision_recall_f1_it_is_given(monkeypatch):
     """Notebook 08 passes the student's precision_recall_f1: the explorer shows what it
     returns; a stub gets a title that says what to finish (matrix and ROC point still move)."""
-    import dlkit
     from dlkit import metrics
 
     rng = np.random.default_rng(1)
@@ -422,13 +466,14 @@ def test_threshold_explorer_runs_the_precision_recall_f1_it_is_given(monkeypatch
     assert ex.draw()["precision"] == reference["precision"]
 
     # a stub in a student copy that leaves the reference out: say what to finish, no error
-    monkeypatch.setattr(dlkit, "released", _left_out)
+    _as_a_student_copy(monkeypatch)
     ex = widgets.threshold_explorer(y, p, precision_recall_f1=_stub)
     _ = ex.widget
     [slider] = ex.controls
     slider.value = 0.3
     st = ex.draw()
     assert st["precision"] is None and st["tp"] == np.sum((p >= 0.3) & (y == 1))
+    assert ex.unfinished == ["precision_recall_f1"]
     assert "finish Exercise 4 (precision_recall_f1)" in ex._title.get_text()
 
 
@@ -462,6 +507,51 @@ def test_conv_explorer_controls_change_the_feature_map():
     assert np.allclose(ex.draw(), expected)
 
 
+def test_conv_explorer_runs_the_conv2d_single_it_is_given(monkeypatch):
+    """Notebook 09 passes the student's conv2d_single: the explorer runs it (a wrong one
+    changes the map), a stub is replaced by dlkit's reference where this dlkit carries it
+    and otherwise leaves a panel that says what to finish, and a function that fails or
+    returns no map is told on the panel: the explorer never raises."""
+    calls = []
+
+    def mine(x, k):
+        calls.append(x.shape)
+        return dlkit_conv.conv2d_single(x, k)
+
+    ex = widgets.conv_explorer(kernel="vertical edge", stride=2, pad=1, conv2d_single=mine)
+    reference = widgets.conv_explorer(kernel="vertical edge", stride=2, pad=1)
+    assert np.allclose(ex.draw(), reference.draw()) and (10, 10) in calls
+
+    def flipped(x, k):  # the mathematicians' convolution: the edge map changes sign
+        return dlkit_conv.conv2d_single(x, k[::-1, ::-1])
+
+    wrong = widgets.conv_explorer(kernel="vertical edge", conv2d_single=flipped)
+    assert np.allclose(wrong.draw(), -widgets.conv_explorer(kernel="vertical edge").draw())
+
+    def stub(x, k):
+        raise NotImplementedError()
+
+    assert widgets.conv_explorer(conv2d_single=stub).conv2d_single is dlkit_conv.conv2d_single
+    monkeypatch.setattr("dlkit.released", lambda reference: False)  # a student copy, 09 open
+    unfinished = widgets.conv_explorer(conv2d_single=stub)
+    _ = unfinished.widget  # builds the controls and renders: no exception
+    assert unfinished.draw() is None and not unfinished._output.get_visible()
+    texts = [t.get_text() for t in unfinished.axes[2].texts]
+    assert texts == ["finish Exercise 3 (conv2d_single)\nto see this"]
+    unfinished.controls[1].value = 2  # moving a slider redraws the same panel, once
+    assert [t.get_text() for t in unfinished.axes[2].texts] == texts
+    unfinished.conv2d_single = mine  # finished: the map comes back, the note goes
+    assert unfinished.draw().shape == (3, 3) and unfinished._output.get_visible()
+    assert len(unfinished.axes[2].texts) == 0
+    for bad, said in [
+        (lambda x, k: x.shape, "shape (2,)"),
+        (lambda x, k: 1 / 0, "ZeroDivisionError"),
+    ]:
+        broken = widgets.conv_explorer(conv2d_single=bad)
+        assert broken.draw() is None
+        assert said in broken.axes[2].texts[0].get_text().replace("\n", " ")
+
+
 def test_conv_explorer_rejects_a_bad_kernel():
     with pytest.raises(ValueError, match="3x3"):
         widgets.ConvExplorer(kernel=np.ones((2, 2)))
@@ -485,15 +575,14 @@ def test_gradient_through_time_follows_its_controls():
     assert raw.get_ydata()[0] < ys[0]
 
 
-def test_written_counts_a_left_out_reference_as_unwritten(monkeypatch):
+def test_runs_counts_a_left_out_reference_out(monkeypatch):
     """Publish records a widget's own probe call, so a left-out reference answers that
-    probe; _written must not take it for a finished function (its slider values would fail)."""
-    import dlkit
+    probe; _runs must not take it for a function to draw with (its slider values would fail)."""
     from dlkit import losses
-    from dlkit.widgets._base import _written
+    from dlkit.widgets._base import _runs
 
     example = (np.zeros(1), np.ones(1))
-    assert _written(losses.mse, *example) and not _written(_stub, *example)
-    monkeypatch.setattr(dlkit, "released", _left_out)
-    assert not _written(losses.mse, *example)  # it runs here, but a student copy replays it
-    assert _written(lambda y, y_hat: float(np.mean((y_hat - y) ** 2)), *example)
+    assert _runs(losses.mse, *example) and not _runs(_stub, *example)
+    _as_a_student_copy(monkeypatch)
+    assert not _runs(losses.mse, *example)  # it runs here, but a student copy replays it
+    assert _runs(lambda y, y_hat: float(np.mean((y_hat - y) ** 2)), *example)

@@ -18,7 +18,7 @@ import io
 
 import numpy as np
 
-from .. import plot
+from .. import plot, released
 from ..display import widgets_enabled
 
 _DPI = 80
@@ -28,6 +28,9 @@ class _Interactive:
     """Base: a figure, some controls, a draw() from state, display with fallback."""
 
     static_note = "Static figure: interactive controls are off here (grading, CI or no widgets)."
+    #: Names of the student's functions this explorer was given that are still stubs: it
+    #: then shows what to finish instead of its figure (its controls change nothing yet).
+    unfinished: list[str] = []
 
     def __init__(self, ncols: int = 1):
         self.fig, axes = plot.new_figure(ncols, pyplot=False, dpi=_DPI)
@@ -143,18 +146,19 @@ def _slider(description: str, value: float, lo: float, hi: float, step: float, o
 
 
 def _written(function, *example) -> bool:
-    """Whether a student's ``function`` runs on ``example`` (False while it is a stub, and
-    for a dlkit reference that this copy leaves out: publish records the widget's own probe
-    calls, so such a reference would answer the probe and then fail on the slider's values)."""
-    from .. import released
-
-    if not released(function):
-        return False
+    """Whether a student's ``function`` runs on ``example`` (False while it is a stub)."""
     try:
         function(*example)
     except NotImplementedError:
         return False
     return True
+
+
+def _runs(function, *example) -> bool:
+    """Whether a widget can draw with ``function``: written, and not a dlkit reference that
+    this copy leaves out. (Publish records a widget's own probe call, so such a reference
+    answers the probe, then fails on the slider's values.)"""
+    return released(function) and _written(function, *example)
 
 
 def _unfinished(ax, what: str):

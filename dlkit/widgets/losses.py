@@ -4,10 +4,10 @@ from __future__ import annotations
 
 import numpy as np
 
-from .. import losses
+from .. import losses, yours_or_reference
 from .._validation import check_choice, check_positive
 from ..activations import sigmoid
-from ._base import _bind, _Interactive
+from ._base import _bind, _Interactive, _runs
 
 #: the losses the explorer draws: name, exercise of notebook 03, a tiny example call
 _LOSSES = {
@@ -55,14 +55,18 @@ class LossExplorer(_Interactive):
         self.label = int(label)
         self.delta = check_positive(delta, "delta")
         self.controls = []
-        self.losses, self.unfinished = _pick(functions)
+        self.losses, todo = _pick(functions)
+        # the student's functions given as stubs; and the losses not given whose reference
+        # this copy of dlkit leaves out (both drawn as a note: which exercise to finish)
+        self.unfinished = [name for name in todo if functions.get(name) is not None]
+        self._todo = todo
         self.failed: dict[str, str] = {}  # the losses that raised on the last grid drawn
 
     def _curve(self, name: str, calls) -> np.ndarray:
         """One loss over the grid (``calls`` yields its arguments), or NaN where it cannot be
         drawn: a stub, or a student's function that raises on these inputs."""
         self.failed.pop(name, None)
-        if name in self.unfinished:
+        if name in self._todo:
             return np.full(241, np.nan)
         fn = self.losses[name]
         try:
@@ -76,8 +80,8 @@ class LossExplorer(_Interactive):
             return np.full(241, np.nan)
 
     def _label(self, name: str, label: str) -> str:
-        if name in self.unfinished:
-            return f"{label}: finish {self.unfinished[name]} ({name})"
+        if name in self._todo:
+            return f"{label}: finish {self._todo[name]} ({name})"
         return f"{label}: {self.failed[name]}" if name in self.failed else label
 
     def curves(self) -> tuple[np.ndarray, dict[str, np.ndarray]]:
@@ -160,9 +164,6 @@ class LossExplorer(_Interactive):
 
 def _pick(functions: dict):
     """The function to draw for each loss, and the exercises still to finish (by name)."""
-    from .. import yours_or_reference
-    from ._base import _written
-
     chosen, unfinished = {}, {}
     for name, (exercise, example) in _LOSSES.items():
         reference = getattr(losses, name)
@@ -171,7 +172,7 @@ def _pick(functions: dict):
         else:
             fn = yours_or_reference(functions[name], reference, *example, say=None)
         chosen[name] = fn
-        if not _written(fn, *example):  # a stub, or a reference this copy leaves out
+        if not _runs(fn, *example):  # a stub, or a reference this copy leaves out
             unfinished[name] = exercise
     return chosen, unfinished
 

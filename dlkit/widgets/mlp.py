@@ -4,10 +4,10 @@ from __future__ import annotations
 
 import numpy as np
 
-from .. import plot
+from .. import init, layers, plot, yours_or_reference
 from .._validation import check_choice, check_int
 from ..data import DATASETS
-from ._base import _bind, _Interactive, _unfinished, _written
+from ._base import _bind, _Interactive, _runs, _unfinished
 
 #: the exercises of notebook 02 whose functions the playground runs
 _EXERCISES = {"init_params": "Exercise 3 (init_params)", "mlp_forward": "Exercise 4 (mlp_forward)"}
@@ -48,13 +48,13 @@ class MLPPlayground(_Interactive):
         self._yours = init_params is not None or mlp_forward is not None
         if mlp_forward is not None:  # Exercise 4 asks for these hidden activations only
             self.activations = ("relu", "tanh", "sigmoid")
-        self.unfinished = [
-            _EXERCISES[name]
+        self.unfinished = [  # the names of the functions still to write
+            name
             for name, fn, example in (
                 ("init_params", self.init_params, _INIT_EXAMPLE),
                 ("mlp_forward", self.mlp_forward, _FORWARD_EXAMPLE),
             )
-            if not _written(fn, *example())
+            if not _runs(fn, *example())
         ]
         self.dataset = check_choice(dataset, "dataset", self.datasets)
         self.hidden = check_int(hidden, "hidden", minimum=1)
@@ -103,7 +103,8 @@ class MLPPlayground(_Interactive):
             zorder=0,
         )
         plot.plot_data(self.X, self.y, ax=ax, s=18)
-        self._note = _unfinished(ax, "\nand ".join(self.unfinished or ["nothing"]))
+        todo = [_EXERCISES[name] for name in self.unfinished] or ["nothing"]
+        self._note = _unfinished(ax, "\nand ".join(todo))
         self._note.set_visible(bool(self.unfinished))
         self._note.set_bbox(
             {"facecolor": "white", "alpha": 0.85, "edgecolor": "0.7"}
@@ -179,8 +180,6 @@ def _FORWARD_EXAMPLE():
 def _pick(init_params, mlp_forward):
     """The student's functions (dlkit's references while they are stubs, where this copy
     carries them); dlkit's references when none are given."""
-    from .. import init, layers, yours_or_reference
-
     chosen = []
     for yours, reference, example in (
         (init_params, init.init_params, _INIT_EXAMPLE),

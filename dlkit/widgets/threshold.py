@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import numpy as np
 
-from .. import metrics, plot
-from ._base import _Interactive, _slider, _written
+from .. import metrics, plot, yours_or_reference
+from ._base import _Interactive, _runs, _slider
 
 _LABELS = ("no disease", "disease")
 
@@ -36,12 +36,12 @@ class ThresholdExplorer(_Interactive):
         self.controls = []
         self.precision_recall_f1 = metrics.precision_recall_f1
         if precision_recall_f1 is not None:
-            from .. import yours_or_reference
-
             self.precision_recall_f1 = yours_or_reference(
                 precision_recall_f1, metrics.precision_recall_f1, *_EXAMPLE, say=None
             )
-        self.unfinished = not _written(self.precision_recall_f1, *_EXAMPLE)
+        self.unfinished = (
+            [] if _runs(self.precision_recall_f1, *_EXAMPLE) else ["precision_recall_f1"]
+        )
 
     def state(self) -> dict:
         """Counts and rates of the decision ``score >= threshold`` (precision, recall and F1

@@ -4,10 +4,37 @@ from __future__ import annotations
 
 import numpy as np
 
+from .. import activations, layers
 from .._validation import check_int, check_rng
+from ..layers import Activation, Dense
 from ..losses import categorical_cross_entropy_grad, one_hot
 from ..models import build_mlp
-from ._base import _bind, _Interactive
+from ._base import _bind, _Interactive, _unfinished, _written
+
+#: The pieces of notebook 04 the backward pass is made of, with a tiny call that tells a
+#: written one from a stub: your ``dense_backward``, ``sigmoid_grad`` and ``relu_grad``.
+_PIECES = {
+    "dense_backward": (layers.dense_backward, (np.ones((2, 3)), np.ones((2, 4)), np.ones((4, 3)))),
+    "sigmoid_grad": (activations.sigmoid_grad, (np.zeros(2),)),
+    "relu_grad": (activations.relu_grad, (np.zeros(2),)),
+}
+
+
+def _pieces(given: dict) -> tuple[dict, list[str]]:
+    """The function to run for each piece, and the names of those still to finish.
+
+    A piece you pass runs once written; before that dlkit's reference runs where this copy
+    of dlkit carries it (a student copy leaves notebook 04's answers out until it is due).
+    """
+    import dlkit
+
+    chosen, unfinished = {}, []
+    for name, (reference, example) in _PIECES.items():
+        yours = given.get(name) or reference
+        chosen[name] = dlkit.yours_or_reference(yours, reference, *example, say=None)
+        if not _written(chosen[name], *example):
+            unfinished.append(name)
+    return chosen, unfinished
 
 
 class VanishingGradients(_Interactive):
@@ -15,26 +42,43 @@ class VanishingGradients(_Interactive):
 
     Move ``depth`` and watch the sigmoid network's first layers receive gradients
     that are orders of magnitude smaller than its last ones, while ReLU with He
-    initialisation keeps them of one size.
+    initialisation keeps them of one size. The backward pass runs the pieces given
+    (``dense_backward``, ``sigmoid_grad``, ``relu_grad``: a student's own); where one is
+    still a stub the figure says which to finish.
     """
 
     pairs = (("sigmoid", "xavier"), ("relu", "he"))
 
-    def __init__(self, depth: int = 10, seed: int = 0):
+    def __init__(self, depth: int = 10, seed: int = 0, **pieces):
         super().__init__()
         self.depth = check_int(depth, "depth", minimum=2)
         self.seed = check_int(seed, "seed", minimum=0)
+        unknown = set(pieces) - set(_PIECES)
+        if unknown:
+            raise TypeError(
+                f"vanishing_gradients() takes the pieces {', '.join(_PIECES)}; got {sorted(unknown)}"
+            )
+        self.pieces, self.unfinished = _pieces(pieces)
         self.controls = []
         self._lines = None
 
     def norms(self) -> dict[str, np.ndarray]:
+        if self.unfinished:
+            return {}
         return {
-            f"{act} ({init} init)": gradient_norms(self.depth, act, init=init, rng=self.seed)
+            f"{act} ({init} init)": gradient_norms(
+                self.depth, act, init=init, rng=self.seed, **self.pieces
+            )
             for act, init in self.pairs
         }
 
     def _build(self) -> None:
         ax = self.axes[0]
+        if self.unfinished:
+            ax.set_axis_off()
+            _unfinished(ax, " and ".join(self.unfinished) + " (this notebook)")
+            self._freeze_layout()
+            return
         self._lines = [ax.plot([], [], "o-", lw=2, label=label)[0] for label in self.norms()]
         ax.set_yscale("log")
         ax.set_ylim(1e-10, 1e1)  # representative tick labels before the layout is frozen
@@ -48,6 +92,8 @@ class VanishingGradients(_Interactive):
         self._ensure_built()
         ax = self.axes[0]
         norms = self.norms()
+        if not norms:
+            return {}
         for line, values in zip(self._lines, norms.values(), strict=True):
             line.set_data(np.arange(1, values.size + 1), values)
         everything = np.concatenate(list(norms.values()))
@@ -72,9 +118,14 @@ class VanishingGradients(_Interactive):
         return self.controls
 
 
-def vanishing_gradients(depth: int = 10, seed: int = 0) -> VanishingGradients:
-    """Gradient norm per layer, deep sigmoid vs ReLU, with a slider for the depth."""
-    return VanishingGradients(depth, seed)
+def vanishing_gradients(depth: int = 10, seed: int = 0, **pieces) -> VanishingGradients:
+    """Gradient norm per layer, deep sigmoid vs ReLU, with a slider for the depth.
+
+    Pass your ``dense_backward``, ``sigmoid_grad`` and ``relu_grad`` to see your own
+    backward pass at work (dlkit's reference stands in for one not written yet, where this
+    copy of dlkit carries it).
+    """
+    return VanishingGradients(depth, seed, **pieces)
 
 
 def gradient_norms(
@@ -84,6 +135,10 @@ def gradient_norms(
     n_samples: int = 64,
     init: str = "xavier",
     rng=None,
+    *,
+    dense_backward=None,
+    sigmoid_grad=None,
+    relu_grad=None,
 ) -> np.ndarray:
     """Norm of dL/dW for every layer of a random ``depth``-layer network, first layer first.
 
@@ -91,6 +146,9 @@ def gradient_norms(
     a softmax output; the loss is the cross-entropy of random inputs and labels. With
     sigmoid the norms shrink layer after layer towards the input (vanishing
     gradients); with ReLU and He initialisation they stay of one size.
+
+    The backward pass is made of ``dense_backward`` and the activation's derivative
+    (``sigmoid_grad`` or ``relu_grad``; dlkit's own where not given), layer by layer.
     """
     depth = check_int(depth, "depth", minimum=1)
     rng = check_rng(rng)
@@ -99,7 +157,16 @@ def gradient_norms(
     )
     X = rng.standard_normal((n_samples, width))
     Y = one_hot(rng.integers(0, 10, n_samples), 10)
-    model.backward(categorical_cross_entropy_grad(Y, model.forward(X)))
-    return np.array(
-        [np.linalg.norm(layer.grads["W"]) for layer, name in model.parameters() if name == "W"]
-    )
+    given = {"sigmoid": sigmoid_grad, "relu": relu_grad}.get(activation)
+    derivative = given or activations.get(activation)[1]
+    backward = dense_backward or layers.dense_backward
+    dout, norms = categorical_cross_entropy_grad(Y, model.forward(X)), []
+    for layer in reversed(model.layers):
+        if isinstance(layer, Dense):
+            dout, dW, _ = backward(dout, layer.X, layer.params["W"])
+            norms.append(np.linalg.norm(dW))
+        elif isinstance(layer, Activation) and layer.name == "softmax":
+            dout = layers.softmax_backward(dout, layer.A)
+        else:
+            dout = dout * derivative(layer.Z)
+    return np.array(norms[::-1])

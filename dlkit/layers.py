@@ -740,14 +740,28 @@ class Embedding(Layer):
         where it carries a state over many steps (``torch.nn.Embedding`` draws N(0, 1)).
     dtype : floating dtype, default float64
         ``np.float32`` keeps the table, the outputs and the gradient in float32.
+    embedding_forward, embedding_backward : functions, optional
+        What the forward and backward passes run, with the signatures of notebook 10's
+        exercises (default: dlkit's); notebook 10 passes the student's own.
 
     Notes
     -----
     ``backward`` fills ``grads["E"]`` and returns None: token ids have no gradient.
     """
 
-    def __init__(self, vocab_size: int, dim: int, *, rng=None, dtype=np.float64):
+    def __init__(
+        self,
+        vocab_size: int,
+        dim: int,
+        *,
+        rng=None,
+        dtype=np.float64,
+        embedding_forward=None,
+        embedding_backward=None,
+    ):
         super().__init__()
+        self._embedding_forward = embedding_forward
+        self._embedding_backward = embedding_backward
         self.vocab_size = check_int(vocab_size, "vocab_size", minimum=1)
         self.dim = check_int(dim, "dim", minimum=1)
         dtype = _float_dtype(dtype)
@@ -794,7 +808,8 @@ class Embedding(Layer):
 
     def forward(self, X) -> np.ndarray:
         self.ids = self.check_ids(X)
-        return recurrent.embedding_forward(self.ids, self.params["E"])
+        lookup = self._embedding_forward or recurrent.embedding_forward
+        return lookup(self.ids, self.params["E"])
 
     def backward(self, dout) -> None:
         self._require_forward(self.ids)
@@ -805,7 +820,8 @@ class Embedding(Layer):
                 f"(N, T, dim) for {self!r}; got {dout.shape}."
             )
         E = self.params["E"]
-        dE = recurrent.embedding_backward(dout, self.ids, self.vocab_size)
+        backward = self._embedding_backward or recurrent.embedding_backward
+        dE = np.asarray(backward(dout, self.ids, self.vocab_size))
         self.grads["E"] = dE.astype(E.dtype, copy=False)
         return None
 
@@ -838,6 +854,10 @@ class SimpleRNN(Layer):
         normal, ``Wh`` (units, units) a random orthogonal matrix (its singular values are
         all 1, see notebook 10), ``b`` zeros.
     dtype : floating dtype, default float64
+    rnn_forward, rnn_backward : functions, optional
+        What the forward and backward passes run, with the signatures of notebook 10's
+        exercises (``rnn_forward`` returns ``(H, cache)`` with ``H`` last in the cache;
+        default: dlkit's); notebook 10 passes the student's own.
     """
 
     def __init__(
@@ -848,8 +868,12 @@ class SimpleRNN(Layer):
         return_sequences: bool = False,
         rng=None,
         dtype=np.float64,
+        rnn_forward=None,
+        rnn_backward=None,
     ):
         super().__init__()
+        self._rnn_forward = rnn_forward
+        self._rnn_backward = rnn_backward
         self.units = check_int(units, "units", minimum=1)
         if not isinstance(return_sequences, bool | np.bool_):
             raise TypeError(f"return_sequences must be True or False; got {return_sequences!r}.")
@@ -911,7 +935,9 @@ class SimpleRNN(Layer):
             )
         Wx, Wh, b = self.params["Wx"], self.params["Wh"], self.params["b"]
         h0 = np.zeros((X.shape[0], self.units), dtype=np.result_type(X, Wh))
-        Hs, self.cache = recurrent.rnn_forward(X, h0, Wx, Wh, b)
+        forward = self._rnn_forward or recurrent.rnn_forward
+        Hs, self.cache = forward(X, h0, Wx, Wh, b)
+        Hs = np.asarray(Hs)
         return Hs if self.return_sequences else Hs[:, -1].copy()
 
     def backward(self, dout) -> np.ndarray:
@@ -928,9 +954,10 @@ class SimpleRNN(Layer):
         else:  # only the last state left the layer: no gradient reaches the others from above
             dH = np.zeros(Hs.shape, dtype=np.result_type(Hs, dout))
             dH[:, -1] = dout
-        dX, _, dWx, dWh, db = recurrent.rnn_backward(dH, self.cache)
+        backward = self._rnn_backward or recurrent.rnn_backward
+        dX, _, dWx, dWh, db = backward(dH, self.cache)
         for name, grad in (("Wx", dWx), ("Wh", dWh), ("b", db)):
-            self.grads[name] = grad.astype(self.params[name].dtype, copy=False)
+            self.grads[name] = np.asarray(grad).astype(self.params[name].dtype, copy=False)
         return dX
 
     def __repr__(self) -> str:

@@ -184,12 +184,21 @@ def gradient_through_time(
     hidden: int = 32,
     n_samples: int = 16,
     rng=None,
+    *,
+    rnn_forward=None,
+    rnn_backward=None,
 ) -> np.ndarray:
     """Norm of dL/dh_t for t = 1..T when the loss depends on the last state only.
 
     ``Wh`` is a random orthogonal matrix times ``scale``, so its largest singular value
     is ``scale``; inputs and ``Wx`` are random. With ``activation="identity"`` the norm
-    changes by exactly ``scale`` per step back; tanh multiplies by tanh' <= 1 on top.
+    changes by exactly ``scale`` per step back (an orthogonal matrix keeps every norm), so
+    the result is that closed form, ``sqrt(n_samples) * scale ** (T - t)``, with no network
+    run. With tanh, the RNN is run by ``rnn_forward`` and ``rnn_backward`` (default:
+    dlkit's; a notebook passes the student's own, as written in notebook 10): ``Wx`` is
+    folded into the inputs and the cell gets the identity in its place, so the gradient
+    that ``rnn_backward`` returns for the input of step ``t`` is the one of the
+    pre-activation ``a_t``, and ``dL/dh_{t-1} = dL/da_t @ Wh.T``.
     The result has ``T`` entries, the first for the first step; the gradient of the last
     state is a random unit direction per sample, so the last entry is sqrt(n_samples).
     """
@@ -201,18 +210,21 @@ def gradient_through_time(
     Wh = float(scale) * Q
     Wx = rng.standard_normal((hidden, hidden)) / np.sqrt(hidden)
     X = rng.standard_normal((n_samples, T, hidden))
-    h = np.zeros((n_samples, hidden))
-    derivs = []
-    for t in range(T):
-        z = X[:, t] @ Wx + h @ Wh
-        h = np.tanh(z) if activation == "tanh" else z
-        derivs.append(1.0 - h**2 if activation == "tanh" else np.ones_like(h))
     g = rng.standard_normal((n_samples, hidden))
     g /= np.linalg.norm(g, axis=1, keepdims=True)
+    last = float(np.linalg.norm(g))
+    if activation == "identity":
+        return last * float(scale) ** np.arange(T - 1, -1, -1, dtype=float)
+    forward = globals()["rnn_forward"] if rnn_forward is None else rnn_forward
+    backward = globals()["rnn_backward"] if rnn_backward is None else rnn_backward
+    inputs = np.stack([X[:, t] @ Wx for t in range(T)], axis=1)  # x_t @ Wx, step by step
+    _, cache = forward(inputs, np.zeros((n_samples, hidden)), np.eye(hidden), Wh, np.zeros(hidden))
+    dH = np.zeros((n_samples, T, hidden))
+    dH[:, -1] = g  # the loss reads the last state only
+    d_pre = np.asarray(backward(dH, cache)[0], dtype=float)  # dL/da_t (the input weights are I)
     norms = np.empty(T)
-    for t in reversed(range(T)):
-        norms[t] = np.linalg.norm(g)  # dL/dh_t
-        g = (g * derivs[t]) @ Wh.T  # to dL/dh_{t-1}
+    norms[-1] = last
+    norms[:-1] = np.linalg.norm(d_pre[:, 1:] @ Wh.T, axis=(0, 2))  # dL/dh_t = dL/da_{t+1} Wh^T
     return norms
 
 
@@ -245,11 +257,29 @@ def _init_memory_rnn(vocab: int, emb: int, hidden: int, n_classes: int, rng) -> 
     }
 
 
-def _memory_rnn_loss(params: dict, ids: np.ndarray, y: np.ndarray, want_grads: bool = True):
-    X = embedding_forward(ids, params["E"])
+#: the functions a memory RNN runs, by name: dlkit's unless a notebook passes its own
+_PIECES = (
+    "embedding_forward",
+    "embedding_backward",
+    "rnn_forward",
+    "rnn_backward",
+    "clip_gradients",
+)
+
+
+def _pieces(given: dict) -> dict:
+    """Name -> function: each given one, else dlkit's (looked up when called)."""
+    return {name: given.get(name) or globals()[name] for name in _PIECES}
+
+
+def _memory_rnn_loss(
+    params: dict, ids: np.ndarray, y: np.ndarray, want_grads: bool = True, pieces=None
+):
+    run = _pieces(pieces or {})
+    X = run["embedding_forward"](ids, params["E"])
     N = ids.shape[0]
     h0 = np.zeros((N, params["Wh"].shape[0]))
-    Hs, cache = rnn_forward(X, h0, params["Wx"], params["Wh"], params["b"])
+    Hs, cache = run["rnn_forward"](X, h0, params["Wx"], params["Wh"], params["b"])
     logits = Hs[:, -1] @ params["Wy"] + params["by"]
     logits = logits - logits.max(axis=1, keepdims=True)
     P = np.exp(logits)
@@ -262,9 +292,9 @@ def _memory_rnn_loss(params: dict, ids: np.ndarray, y: np.ndarray, want_grads: b
     dlogits /= N
     dH = np.zeros_like(Hs)
     dH[:, -1] = dlogits @ params["Wy"].T
-    dX, _, dWx, dWh, db = rnn_backward(dH, cache)
+    dX, _, dWx, dWh, db = run["rnn_backward"](dH, cache)
     grads = {
-        "E": embedding_backward(dX, ids, params["E"].shape[0]),
+        "E": run["embedding_backward"](dX, ids, params["E"].shape[0]),
         "Wx": dWx,
         "Wh": dWh,
         "b": db,
@@ -274,10 +304,14 @@ def _memory_rnn_loss(params: dict, ids: np.ndarray, y: np.ndarray, want_grads: b
     return loss, P, grads
 
 
-def memory_rnn_predict(params: dict, ids) -> np.ndarray:
-    """Class probabilities (N, n_classes) of a model trained by :func:`train_memory_rnn`."""
+def memory_rnn_predict(
+    params: dict, ids, *, embedding_forward=None, rnn_forward=None
+) -> np.ndarray:
+    """Class probabilities (N, n_classes) of a model trained by :func:`train_memory_rnn`;
+    the forward pieces as there (default: dlkit's)."""
     ids = _ids(ids)
-    return _memory_rnn_loss(params, ids, np.zeros(ids.shape[0], dtype=int), False)[1]
+    pieces = {"embedding_forward": embedding_forward, "rnn_forward": rnn_forward}
+    return _memory_rnn_loss(params, ids, np.zeros(ids.shape[0], dtype=int), False, pieces)[1]
 
 
 def train_memory_rnn(
@@ -291,13 +325,30 @@ def train_memory_rnn(
     lr: float = 0.01,
     max_norm: float | None = 5.0,
     rng=None,
+    embedding_forward=None,
+    embedding_backward=None,
+    rnn_forward=None,
+    rnn_backward=None,
+    clip_gradients=None,
 ):
     """Train embedding -> RNN -> softmax on the last state, with Adam and global-norm clipping.
 
     Returns ``(params, history)``; ``history`` has per-epoch ``"loss"`` (mean training
     loss), ``"accuracy"`` (on the training set after the epoch) and ``"grad_norm"`` (the
     largest global gradient norm seen in the epoch, before clipping).
+
+    The pieces of notebook 10 it chains (``embedding_forward``, ``embedding_backward``,
+    ``rnn_forward``, ``rnn_backward``, ``clip_gradients``) are dlkit's unless given: the
+    notebook passes the student's own.
     """
+    pieces = {
+        "embedding_forward": embedding_forward,
+        "embedding_backward": embedding_backward,
+        "rnn_forward": rnn_forward,
+        "rnn_backward": rnn_backward,
+        "clip_gradients": clip_gradients,
+    }
+    clip = _pieces(pieces)["clip_gradients"]
     ids = _ids(ids)
     y = _ids(y, "y")
     rng = check_rng(rng)
@@ -315,19 +366,20 @@ def train_memory_rnn(
         losses, biggest = [], 0.0
         for start in range(0, N, batch_size):
             batch = order[start : start + batch_size]
-            loss, _, grads = _memory_rnn_loss(params, ids[batch], y[batch])
+            loss, _, grads = _memory_rnn_loss(params, ids[batch], y[batch], True, pieces)
             losses.append(loss)
             g = [grads[k] for k in keys]
-            biggest = max(biggest, global_norm(g))
+            # the norm the notebook's formula defines, by NumPy (for the history only)
+            biggest = max(biggest, float(np.linalg.norm(np.concatenate([a.ravel() for a in g]))))
             if max_norm is not None:
-                g = clip_gradients(g, max_norm)
+                g = clip(g, max_norm)
             t += 1
             for k, gk in zip(keys, g, strict=True):
                 m[k] = beta1 * m[k] + (1 - beta1) * gk
                 v[k] = beta2 * v[k] + (1 - beta2) * gk**2
                 step = lr * float(np.sqrt(1 - beta2**t) / (1 - beta1**t))
                 params[k] = params[k] - step * m[k] / (np.sqrt(v[k]) + eps)
-        P = memory_rnn_predict(params, ids)
+        P = _memory_rnn_loss(params, ids, y, False, pieces)[1]
         history["loss"].append(float(np.mean(losses)))
         history["accuracy"].append(float(np.mean(P.argmax(axis=1) == y)))
         history["grad_norm"].append(biggest)

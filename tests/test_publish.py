@@ -26,6 +26,7 @@ import subprocess
 import sys
 import warnings
 
+import numpy as np
 import pytest
 
 from course import check, config, notebooks, publish
@@ -777,3 +778,196 @@ def test_every_convolution_kernel_is_left_out_with_the_exercises_it_computes():
         assert not publish._within("dlkit.layers.Conv2D.forward", gone)
         assert not publish._within("dlkit.layers.MaxPool2D.forward", gone)
     assert not [n for n in publish.NEEDED_EARLY if n.startswith("dlkit.conv.")]
+
+
+def test_adam_written_out_anywhere_is_left_out_until_05_is_due():
+    """Adam's update (``beta2 * v``, the bias corrections) lives in dlkit.optim's kernels and,
+    written out, in recurrent.train_memory_rnn (notebook 10's memory RNN): every dlkit
+    function whose code (not its docstring) carries it is left out while 05 is not due."""
+    carriers = set()
+    for path in (ROOT / "dlkit").rglob("*.py"):
+        module = "dlkit." + path.relative_to(ROOT / "dlkit").with_suffix("").as_posix().replace(
+            "/", "."
+        )
+        for node in ast.parse(path.read_text()).body:
+            if not isinstance(node, ast.FunctionDef):
+                continue
+            body = node.body[1:] if ast.get_docstring(node) else node.body
+            if "beta2 *" in "\n".join(ast.unparse(b) for b in body):
+                carriers.add(f"{module}.{node.name}")
+    assert "dlkit.recurrent.train_memory_rnn" in carriers
+    for upto in ("04_backpropagation", "05_optimizers"):
+        missing = carriers - set(publish.left_out(upto)) - set(publish.NEEDED_EARLY)
+        assert not missing, (upto, sorted(missing))
+    assert not carriers & set(publish.left_out("06_improving_training"))
+
+
+# --- notebook 10: no released code computes its answers ----------------------------------
+#: the student's functions of notebook 10, as its solutions write them (plain NumPy)
+STUDENT_10 = """
+import numpy as np
+
+def embedding_forward(ids, E):
+    return np.asarray(E)[np.asarray(ids)]
+
+def embedding_backward(dout, ids, vocab_size):
+    dout = np.asarray(dout, dtype=float)
+    dE = np.zeros((vocab_size, dout.shape[-1]))
+    np.add.at(dE, np.asarray(ids).reshape(-1), dout.reshape(-1, dout.shape[-1]))
+    return dE
+
+def rnn_forward(X, h0, Wx, Wh, b):
+    H = np.zeros((X.shape[0], X.shape[1], Wh.shape[0]))
+    h = h0
+    for t in range(X.shape[1]):
+        h = np.tanh(X[:, t] @ Wx + h @ Wh + b)
+        H[:, t] = h
+    return H, (X, h0, Wx, Wh, b, H)
+
+def rnn_backward(dH, cache):
+    X, h0, Wx, Wh, b, H = cache
+    dX = np.zeros_like(X, dtype=float)
+    dWx, dWh, db = np.zeros_like(Wx), np.zeros_like(Wh), np.zeros_like(b)
+    dh_next = np.zeros_like(h0)
+    for t in range(X.shape[1] - 1, -1, -1):
+        h_prev = h0 if t == 0 else H[:, t - 1]
+        da = (dH[:, t] + dh_next) * (1.0 - H[:, t] ** 2)
+        dX[:, t] = da @ Wx.T
+        dWx += X[:, t].T @ da
+        dWh += h_prev.T @ da
+        db += da.sum(axis=0)
+        dh_next = da @ Wh.T
+    return dX, dh_next, dWx, dWh, db
+
+def clip_gradients(grads, max_norm):
+    norm = np.sqrt(sum(np.sum(np.asarray(g, dtype=float) ** 2) for g in grads))
+    scale = max_norm / norm if norm > max_norm else 1.0
+    return [np.asarray(g, dtype=float) * scale for g in grads]
+"""
+
+#: what each kept object of notebook 10 computes, with dlkit's defaults or the functions given
+USES_10 = """
+import numpy as np
+from dlkit import layers, recurrent, widgets
+
+def uses(pieces):
+    emb = {k: pieces[k] for k in ("embedding_forward", "embedding_backward") if k in pieces}
+    rnn = {k: pieces[k] for k in ("rnn_forward", "rnn_backward") if k in pieces}
+    fwd = {k: pieces[k] for k in ("embedding_forward", "rnn_forward") if k in pieces}
+    ids, y = recurrent.memory_task(64, T=5, rng=1)
+
+    def layer_pair():
+        embedding, cell = layers.Embedding(4, 3, rng=0, **emb), layers.SimpleRNN(5, rng=1, **rnn)
+        out = cell(embedding(ids))
+        embedding.backward(cell.backward(np.ones_like(out)))
+        return [out, cell.grads["Wh"], embedding.grads["E"]]
+
+    def trained():
+        params, history = recurrent.train_memory_rnn(ids, y, hidden=5, emb=3, epochs=2, rng=0, **pieces)
+        return [params["Wh"], history["grad_norm"], recurrent.memory_rnn_predict(params, ids, **fwd)]
+
+    def explorer():  # never raises: a function it cannot run gets the "finish" panel
+        w = widgets.GradientThroughTime(T=6, scale=3.0, max_norm=1.0, **rnn,
+                                        clip_gradients=pieces.get("clip_gradients"))
+        norms = w.norms()
+        if w.unfinished:
+            raise LookupError(f"finish panel for {w.unfinished}: {w.draw()}")
+        return [norms["raw"], norms["clipped"]]
+
+    return {
+        "gradient_through_time": lambda: recurrent.gradient_through_time(T=6, rng=0, **rnn),
+        "train_memory_rnn": trained,
+        "layers": layer_pair,
+        "explorer": explorer,
+    }
+"""
+
+PROBE_10 = """
+import json, sys
+import numpy as np
+sys.path.insert(0, sys.argv[1])
+exec(sys.argv[2])
+student = {k: v for k, v in dict(globals()).items() if k in (
+    "embedding_forward", "embedding_backward", "rnn_forward", "rnn_backward", "clip_gradients")}
+exec(sys.argv[3])
+import dlkit
+assert dlkit.__file__.startswith(sys.argv[1]), dlkit.__file__
+out = {}
+for label, pieces in (("defaults", {}), ("student", student)):
+    for name, run in uses(pieces).items():
+        try:
+            out[f"{label} {name}"] = [np.asarray(a, dtype=float).ravel().tolist() for a in run()]
+        except Exception as exc:
+            out[f"{label} {name}"] = f"{type(exc).__name__}: {exc}"[:200]
+print(json.dumps(out))
+"""
+
+
+def _run_10(root, tmp_path):
+    result = subprocess.run(
+        [sys.executable, "-c", PROBE_10, str(root), STUDENT_10, USES_10],
+        cwd=tmp_path,
+        capture_output=True,
+        text=True,
+        env={"PATH": "/usr/bin:/bin", "MPLBACKEND": "Agg", "DLKIT_NO_WIDGETS": "1"},
+    )
+    assert result.returncode == 0, result.stderr[-3000:]
+    return json.loads(result.stdout.splitlines()[-1])
+
+
+def test_no_released_code_carries_the_arithmetic_of_10(tmp_path):
+    """While 10 is open its answers (the embedding lookup and gradient, the tanh RNN and its
+    backpropagation through time, clipping by global norm) are left out, and nothing that
+    stays computes them on its own: gradient_through_time (and its explorer), train_memory_rnn
+    (its _memory_rnn_loss), memory_rnn_predict and the Embedding/SimpleRNN layers run the
+    functions they are given, else dlkit.recurrent's. In a copy stripped `--upto 10` with no
+    records, each of them raises Unreleased with dlkit's defaults and, given the student's
+    functions, gives the numbers of the full dlkit. Statically: no function of
+    dlkit/recurrent.py that stays, nor the layers, runs the cell (np.tanh), the embedding
+    gradient (np.add.at) or builds tanh' (1 - h**2)."""
+    import shutil
+
+    names = publish.left_out("10_recurrent")
+    for name in ("rnn_forward", "rnn_backward", "rnn_step", "embedding_forward"):
+        assert f"dlkit.recurrent.{name}" in names, name
+    for name in ("embedding_backward", "clip_gradients", "global_norm"):
+        assert f"dlkit.recurrent.{name}" in names, name
+    pkg = tmp_path / "copy" / "dlkit"
+    shutil.copytree(ROOT / "dlkit", pkg, ignore=shutil.ignore_patterns("__pycache__"))
+    stripped = {n for per in publish.strip(pkg, names).values() for n in per}
+    # the static look, on what the copy keeps
+    tree = ast.parse((pkg / "recurrent.py").read_text())
+    layers_tree = ast.parse((pkg / "layers.py").read_text())
+    kept = [
+        (f"dlkit.recurrent.{node.name}", node)
+        for node in tree.body
+        if isinstance(node, ast.FunctionDef) and f"dlkit.recurrent.{node.name}" not in stripped
+    ]
+    kept += [
+        (f"dlkit.layers.{node.name}", node)
+        for node in layers_tree.body
+        if isinstance(node, ast.ClassDef) and node.name in ("Embedding", "SimpleRNN")
+    ]
+    assert {"dlkit.recurrent.gradient_through_time", "dlkit.recurrent._memory_rnn_loss"} <= {
+        n for n, _ in kept
+    }
+    for name, node in kept:
+        text = ast.unparse(node)
+        for sign in ("np.tanh", "np.add.at", "** 2)", "**2)"):
+            assert sign not in text, f"{name} computes an answer of 10 itself ({sign})"
+    # what they do
+    full, copy_ = _run_10(ROOT, tmp_path), _run_10(tmp_path / "copy", tmp_path)
+    for key, value in copy_.items():
+        label, use = key.split(" ", 1)
+        if label == "defaults":
+            raised = (
+                "LookupError: finish panel" if use == "explorer" else "Unreleased: dlkit.recurrent."
+            )
+            assert isinstance(value, str) and value.startswith(raised), (
+                f"{use} ran without the left-out references: it computes 10's answers itself"
+            )
+            assert isinstance(full[key], list), full[key]
+        else:
+            assert isinstance(value, list), f"{use}: {value}"
+            for got, want in zip(value, full[f"defaults {use}"], strict=True):
+                np.testing.assert_allclose(got, want, rtol=1e-7, atol=1e-12, err_msg=use)

@@ -222,6 +222,82 @@ def test_gradient_through_time_with_tanh_is_below_the_identity_bound():
     assert tanh[0] < 1e-3 * tanh[-1]
 
 
+def test_gradient_through_time_runs_the_rnn_it_is_given():
+    """The tanh curve is backpropagation through time by the functions given (notebook 10
+    passes the student's); identity is the closed form and runs none of them."""
+    calls = []
+
+    def forward(*args):
+        calls.append("forward")
+        return recurrent.rnn_forward(*args)
+
+    def backward(dH, cache):
+        calls.append("backward")
+        return recurrent.rnn_backward(dH, cache)
+
+    def no_tanh_backward(dH, cache):  # forgets tanh' = 1 - h**2
+        X, h0, Wx, Wh, b, H = cache
+        return recurrent.rnn_backward(dH, (X, h0, Wx, Wh, b, np.zeros_like(H)))
+
+    default = recurrent.gradient_through_time(T=15, scale=1.5, rng=0)
+    given = recurrent.gradient_through_time(
+        T=15, scale=1.5, rng=0, rnn_forward=forward, rnn_backward=backward
+    )
+    assert calls == ["forward", "backward"] and np.array_equal(given, default)
+    wrong = recurrent.gradient_through_time(T=15, scale=1.5, rng=0, rnn_backward=no_tanh_backward)
+    assert np.all(wrong[:-1] > default[:-1])
+    check_close(
+        wrong,
+        recurrent.gradient_through_time(T=15, scale=1.5, activation="identity", rng=0),
+        "without tanh' the norm changes by the scale per step",
+        rtol=1e-9,
+    )
+    calls.clear()
+    recurrent.gradient_through_time(T=5, activation="identity", rnn_forward=forward)
+    assert calls == []
+
+
+def test_train_memory_rnn_runs_the_pieces_it_is_given():
+    """train_memory_rnn and memory_rnn_predict chain the functions given (notebook 10 passes
+    the student's): the same functions give the same run, a wrong clipping another one."""
+    ids, y = recurrent.memory_task(200, T=6, rng=1)
+    calls = {}
+
+    def spy(fn):
+        def run(*args):
+            calls[fn.__name__] = calls.get(fn.__name__, 0) + 1
+            return fn(*args)
+
+        return run
+
+    names = (
+        "embedding_forward",
+        "embedding_backward",
+        "rnn_forward",
+        "rnn_backward",
+        "clip_gradients",
+    )
+    pieces = {name: spy(getattr(recurrent, name)) for name in names}
+    kwargs = {"hidden": 8, "epochs": 2, "rng": 0, "max_norm": 0.5}
+    params, history = recurrent.train_memory_rnn(ids, y, **kwargs)
+    params2, history2 = recurrent.train_memory_rnn(ids, y, **kwargs, **pieces)
+    assert set(calls) == set(names) and calls["clip_gradients"] == 2 * 4  # 4 batches per epoch
+    assert history2 == history and all(np.array_equal(params[k], params2[k]) for k in params)
+    calls.clear()
+    P = recurrent.memory_rnn_predict(
+        params,
+        ids,
+        embedding_forward=pieces["embedding_forward"],
+        rnn_forward=pieces["rnn_forward"],
+    )
+    assert calls == {"embedding_forward": 1, "rnn_forward": 1}
+    check_close(P, recurrent.memory_rnn_predict(params, ids), "predict with the pieces given")
+    _, unclipped = recurrent.train_memory_rnn(
+        ids, y, **kwargs, clip_gradients=lambda grads, max_norm: [g.copy() for g in grads]
+    )
+    assert unclipped["loss"] != history["loss"]
+
+
 def test_memory_task_labels_are_the_first_symbol():
     ids, y = recurrent.memory_task(50, T=6, n_symbols=3, rng=0)
     assert ids.shape == (50, 6) and ids.min() >= 0 and ids.max() <= 2

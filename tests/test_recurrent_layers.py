@@ -65,6 +65,41 @@ def test_simple_rnn_layer_runs_the_reference_functions(return_sequences):
     assert repr(rnn) == f"SimpleRNN(4 -> 6, tanh, {shown})"
 
 
+def test_the_layers_run_the_functions_they_are_given():
+    """Notebook 10 passes the student's pieces: the layers run those (a wrong one changes
+    the outputs and gradients), dlkit's when none is given."""
+    ids = np.array([[1, 3, 1], [0, 2, 2]])
+    doubled = {
+        "embedding_forward": lambda i, E: 2 * recurrent.embedding_forward(i, E),
+        "embedding_backward": lambda d, i, v: 2 * recurrent.embedding_backward(d, i, v),
+    }
+    plain, wrong = L.Embedding(4, 3, rng=0), L.Embedding(4, 3, rng=0, **doubled)
+    check_close(wrong(ids), 2 * plain(ids), "Embedding with the forward given")
+    G = np.ones((2, 3, 3))
+    plain.backward(G), wrong.backward(G)
+    check_close(wrong.grads["E"], 2 * plain.grads["E"], "Embedding with the backward given")
+
+    def forward_no_bias(X, h0, Wx, Wh, b):  # a student who forgot the bias
+        return recurrent.rnn_forward(X, h0, Wx, Wh, np.zeros_like(b))
+
+    def backward_no_db(dH, cache):
+        dX, dh0, dWx, dWh, db = recurrent.rnn_backward(dH, cache)
+        return dX, dh0, dWx, dWh, 0 * db
+
+    X = np.random.default_rng(4).normal(size=(2, 3, 3))
+    plain = L.SimpleRNN(4, input_dim=3, rng=0)
+    wrong = L.SimpleRNN(
+        4, input_dim=3, rng=0, rnn_forward=forward_no_bias, rnn_backward=backward_no_db
+    )
+    for layer in (plain, wrong):
+        layer.params["b"] = np.full(4, 0.5)
+    assert not np.allclose(wrong(X), plain(X))
+    wrong.backward(np.ones((2, 4)))
+    plain.backward(np.ones((2, 4)))
+    assert np.all(wrong.grads["b"] == 0) and np.any(plain.grads["b"] != 0)
+    check_close(wrong.grads["Wh"].shape, plain.grads["Wh"].shape, "shapes")
+
+
 @pytest.mark.parametrize("return_sequences", [True, False])
 def test_simple_rnn_input_gradient_matches_central_differences(return_sequences):
     rng = np.random.default_rng(3)

@@ -586,3 +586,73 @@ def test_runs_counts_a_left_out_reference_out(monkeypatch):
     _as_a_student_copy(monkeypatch)
     assert not _runs(losses.mse, *example)  # it runs here, but a student copy replays it
     assert _runs(lambda y, y_hat: float(np.mean((y_hat - y) ** 2)), *example)
+
+
+def test_gradient_through_time_runs_the_functions_given(monkeypatch):
+    """The explorer's tanh curve is the rnn_forward/rnn_backward it is given, its dashed curve
+    the clip_gradients: a wrong one changes the figure, dlkit's own give today's figure, and a
+    stub gives the "finish Exercise N" panel (never an exception) where dlkit's reference is
+    left out, dlkit's reference where it is there (the instructor's copy)."""
+    import dlkit
+    from dlkit import recurrent
+
+    calls = []
+
+    def spy(fn):
+        def run(*args):
+            calls.append(fn.__name__)
+            return fn(*args)
+
+        return run
+
+    def stub(*args):
+        raise NotImplementedError
+
+    def no_tanh_backward(dH, cache):  # forgets tanh' on the way back
+        X, h0, Wx, Wh, b, H = cache
+        dX, dh = np.zeros_like(X), np.zeros_like(h0)
+        for t in reversed(range(X.shape[1])):
+            da = dH[:, t] + dh
+            dX[:, t], dh = da @ Wx.T, da @ Wh.T
+        return dX, dh, None, None, None
+
+    def clip_each(grads, max_norm):  # each part on its own norm: not by the global norm
+        return [g * min(1.0, max_norm / np.linalg.norm(g)) for g in grads]
+
+    def curves(**given):
+        g = widgets.GradientThroughTime(T=12, scale=1.5, max_norm=2.0, **given)
+        out = g.draw()
+        return g, out
+
+    _, default = curves()
+    given = {
+        "rnn_forward": spy(recurrent.rnn_forward),
+        "rnn_backward": spy(recurrent.rnn_backward),
+        "clip_gradients": spy(recurrent.clip_gradients),
+    }
+    _, same = curves(**given)
+    assert {"rnn_forward", "rnn_backward", "clip_gradients"} <= set(calls)
+    assert np.allclose(same["raw"], default["raw"]) and np.allclose(
+        same["clipped"], default["clipped"]
+    )
+    _, wrong = curves(rnn_backward=no_tanh_backward)
+    assert np.all(wrong["raw"][:-1] > default["raw"][:-1])  # without tanh' < 1 less vanishes
+    _, wrong = curves(clip_gradients=clip_each)
+    assert np.allclose(wrong["raw"], default["raw"])
+    assert not np.allclose(wrong["clipped"], default["clipped"])
+    # a fresh student in the instructor's copy: dlkit's reference, today's figure
+    g, out = curves(rnn_forward=stub, rnn_backward=stub, clip_gradients=stub)
+    assert g.unfinished == [] and np.allclose(out["clipped"], default["clipped"])
+    # a student copy that leaves the references out: the panel says what to finish
+    monkeypatch.setattr(dlkit, "released", lambda reference: False)
+    g, out = curves(rnn_forward=recurrent.rnn_forward, rnn_backward=stub, clip_gradients=stub)
+    assert g.unfinished == ["rnn_backward", "clip_gradients"] and out["raw"] is None
+    assert g._note.get_visible() and "Exercise 5 (rnn_backward)" in g._note.get_text()
+    assert all(len(line.get_xdata()) == 0 for line in g._lines)
+    assert g.render_png()[:8] == b"\x89PNG\r\n\x1a\n"
+    g.activation = "identity"  # the closed form needs no function: drawn, clipping still missing
+    out = g.draw()
+    assert out["first_over_last"] == pytest.approx(1.5**11) and out["clipped"] is None
+    assert not g._note.get_visible() and "finish Exercise 6" in g.axes[0].get_title()
+    g, out = curves(**given | {"clip_gradients": stub})
+    assert np.allclose(out["raw"], default["raw"]) and len(g._lines[1].get_xdata()) == 0

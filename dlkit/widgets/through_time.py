@@ -4,9 +4,48 @@ from __future__ import annotations
 
 import numpy as np
 
+from .. import recurrent
 from .._validation import check_int
-from ..recurrent import gradient_through_time
-from ._base import _bind, _Interactive, _slider
+from ._base import _bind, _Interactive, _slider, _unfinished, _written
+
+#: tiny calls that tell a student's function from its stub (one sequence, one step, one unit)
+_EXAMPLES = {
+    "rnn_forward": (
+        np.zeros((1, 1, 1)),
+        np.zeros((1, 1)),
+        np.ones((1, 1)),
+        np.ones((1, 1)),
+        np.zeros(1),
+    ),
+    "rnn_backward": (
+        np.ones((1, 1, 1)),
+        (
+            np.zeros((1, 1, 1)),
+            np.zeros((1, 1)),
+            np.ones((1, 1)),
+            np.ones((1, 1)),
+            np.zeros(1),
+            np.zeros((1, 1, 1)),
+        ),
+    ),
+    "clip_gradients": ([np.ones(2)], 1.0),
+}
+_EXERCISES = {
+    "rnn_forward": "Exercise 4 (rnn_forward)",
+    "rnn_backward": "Exercise 5 (rnn_backward)",
+    "clip_gradients": "Exercise 6 (clip_gradients)",
+}
+
+
+def _pick(name: str, given):
+    """dlkit's function when none is given; else the student's, or dlkit's reference while
+    the student's is a stub and this copy of dlkit carries it (dlkit.yours_or_reference)."""
+    from .. import yours_or_reference
+
+    reference = getattr(recurrent, name)
+    if given is None:
+        return reference
+    return yours_or_reference(given, reference, *_EXAMPLES[name], say=None)
 
 
 class GradientThroughTime(_Interactive):
@@ -18,6 +57,15 @@ class GradientThroughTime(_Interactive):
     the gradient vanishes faster and explodes more slowly. Clipping by global norm (the
     per-step gradients taken as the parts of one gradient) lowers the whole curve by one
     factor when their global norm exceeds ``max_norm``; it cannot lift a vanished one.
+
+    ``rnn_forward``, ``rnn_backward`` and ``clip_gradients`` are the functions it runs
+    (default: dlkit's). Notebook 10 passes the student's own: the tanh curve is their
+    backpropagation through time (:func:`dlkit.recurrent.gradient_through_time`), the
+    dashed one their clipping, applied to one array per step holding that step's norm
+    (clipping by global norm depends only on the parts' norms). Where one is still a stub,
+    dlkit's reference runs if this copy of dlkit carries it; otherwise the panel says which
+    exercise to finish. The identity curve is the closed form ``scale ** (T - t)`` (an
+    orthogonal matrix keeps every norm) and needs no function.
     """
 
     activations = ("tanh", "identity")
@@ -29,8 +77,21 @@ class GradientThroughTime(_Interactive):
         activation: str = "tanh",
         max_norm: float = 10.0,
         seed: int = 0,
+        *,
+        rnn_forward=None,
+        rnn_backward=None,
+        clip_gradients=None,
     ):
         super().__init__()
+        self.functions = {
+            "rnn_forward": _pick("rnn_forward", rnn_forward),
+            "rnn_backward": _pick("rnn_backward", rnn_backward),
+            "clip_gradients": _pick("clip_gradients", clip_gradients),
+        }
+        #: which exercises are still stubs (their curves say "finish ...")
+        self.unfinished = [
+            name for name, fn in self.functions.items() if not _written(fn, *_EXAMPLES[name])
+        ]
         self.T = check_int(T, "T", minimum=2)
         self.scale = float(scale)
         if activation not in self.activations:
@@ -41,11 +102,28 @@ class GradientThroughTime(_Interactive):
         self.controls = []
         self._lines = None
 
-    def norms(self) -> dict[str, np.ndarray]:
-        raw = gradient_through_time(self.T, self.scale, self.activation, rng=self.seed)
-        total = float(np.sqrt(np.sum(raw**2)))
-        factor = min(1.0, self.max_norm / total) if total > 0 else 1.0
-        return {"raw": raw, "clipped": raw * factor, "global_norm": np.array(total)}
+    def _missing(self, names) -> list[str]:
+        return [_EXERCISES[n] for n in names if n in self.unfinished]
+
+    def norms(self) -> dict[str, np.ndarray | None]:
+        """The norm of dL/dh_t per step (``raw``), after clipping (``clipped``), and their
+        global norm; ``None`` for what a stub cannot compute yet."""
+        if self.activation == "tanh" and self._missing(("rnn_forward", "rnn_backward")):
+            return {"raw": None, "clipped": None, "global_norm": None}
+        raw = recurrent.gradient_through_time(
+            self.T,
+            self.scale,
+            self.activation,
+            rng=self.seed,
+            rnn_forward=self.functions["rnn_forward"],
+            rnn_backward=self.functions["rnn_backward"],
+        )
+        total = np.array(np.linalg.norm(raw))  # the global norm of the per-step gradients
+        if self._missing(("clip_gradients",)):
+            return {"raw": raw, "clipped": None, "global_norm": total}
+        parts = self.functions["clip_gradients"]([np.array([n]) for n in raw], self.max_norm)
+        clipped = np.array([np.linalg.norm(part) for part in parts])
+        return {"raw": raw, "clipped": clipped, "global_norm": total}
 
     def _build(self) -> None:
         ax = self.axes[0]
@@ -65,6 +143,9 @@ class GradientThroughTime(_Interactive):
         ax.set_ylabel("gradient norm")
         ax.legend(fontsize="small", loc="upper left")
         ax.set_title("placeholder\n", y=1.0)  # an explicit y: no automatic placement
+        _unfinished(ax, "the exercises")
+        self._note = ax.texts[-1]  # says which exercise to finish while one is a stub
+        self._note.set_visible(False)
         self._freeze_layout()
 
     def draw(self) -> dict:
@@ -72,25 +153,37 @@ class GradientThroughTime(_Interactive):
         ax = self.axes[0]
         out = self.norms()
         steps = np.arange(1, self.T + 1)
+        ax.set_xlim(0.5, self.T + 0.5)
+        head = f"{self.activation}, largest singular value of Wh = {self.scale:.2f}: "
+        if out["raw"] is None:  # the student's RNN is still a stub
+            missing = "\nand ".join(self._missing(("rnn_forward", "rnn_backward")))
+            for line in self._lines:
+                line.set_data([], [])
+            self._note.set_text(f"finish {missing}\nto see the tanh curve")
+            self._note.set_visible(True)
+            ax.set_ylim(1e-8, 1e8)
+            ax.set_title(head.rstrip(": ") + "\nyour RNN is not written yet", fontsize="medium")
+            return {"raw": None, "clipped": None, "first_over_last": None}
+        self._note.set_visible(False)
         self._lines[0].set_data(steps, out["raw"])
-        self._lines[1].set_data(steps, out["clipped"])
-        both = np.concatenate([out["raw"], out["clipped"]])
+        both = (
+            out["raw"] if out["clipped"] is None else np.concatenate([out["raw"], out["clipped"]])
+        )
         both = both[both > 0]
         lo, hi = max(both.min() / 3, 1e-300), both.max() * 3
-        ax.set_xlim(0.5, self.T + 0.5)
         ax.set_ylim(lo, hi)
         first_over_last = out["raw"][0] / out["raw"][-1]
-        clipped = float(out["global_norm"]) > self.max_norm
+        total = float(out["global_norm"])
+        if out["clipped"] is None:
+            self._lines[1].set_data([], [])
+            second = f"finish {self._missing(('clip_gradients',))[0]} to see the clipped curve"
+        else:
+            self._lines[1].set_data(steps, out["clipped"])
+            relation = "> max_norm" if total > self.max_norm else "<= max_norm"
+            verdict = "clipped" if total > self.max_norm else "not clipped"
+            second = f"global norm {total:.1e} {relation} {self.max_norm:g}: {verdict}"
         ax.set_title(
-            f"{self.activation}, largest singular value of Wh = {self.scale:.2f}: "
-            f"first / last step {first_over_last:.1e}\n"
-            + (
-                f"global norm {float(out['global_norm']):.1e} > max_norm {self.max_norm:g}: clipped"
-                if clipped
-                else f"global norm {float(out['global_norm']):.1e} <= max_norm {self.max_norm:g}: "
-                "not clipped"
-            ),
-            fontsize="medium",
+            head + f"first / last step {first_over_last:.1e}\n" + second, fontsize="medium"
         )
         return {"raw": out["raw"], "clipped": out["clipped"], "first_over_last": first_over_last}
 
@@ -110,8 +203,24 @@ class GradientThroughTime(_Interactive):
 
 
 def gradient_through_time_explorer(
-    T: int = 30, scale: float = 1.0, activation: str = "tanh", max_norm: float = 10.0
+    T: int = 30,
+    scale: float = 1.0,
+    activation: str = "tanh",
+    max_norm: float = 10.0,
+    *,
+    rnn_forward=None,
+    rnn_backward=None,
+    clip_gradients=None,
 ) -> GradientThroughTime:
     """Gradient norm reaching each earlier step, with sliders for T, the scale of Wh, tanh or
-    identity, and the clipping threshold."""
-    return GradientThroughTime(T, scale, activation, max_norm)
+    identity, and the clipping threshold; it runs the ``rnn_forward``, ``rnn_backward`` and
+    ``clip_gradients`` given (notebook 10 passes yours; default: dlkit's)."""
+    return GradientThroughTime(
+        T,
+        scale,
+        activation,
+        max_norm,
+        rnn_forward=rnn_forward,
+        rnn_backward=rnn_backward,
+        clip_gradients=clip_gradients,
+    )

@@ -72,13 +72,86 @@ def test_mlp_playground_controls_change_the_network():
     again.click()  # re-initialise: a new seed, new weights, new regions
     assert pg.seed == 1 and not np.allclose(pg._image_artist.get_array(), before)
     hidden.value = 16
-    assert pg.model().n_params == 2 * 16 + 16 + 16 * 16 + 16 + 16 * 2 + 2
+    assert sum(W.size + b.size for W, b in pg.params()) == 2 * 16 + 16 + 16 * 16 + 16 + 16 * 2 + 2
     dataset.value = "circles"
     assert pg.X.shape == (200, 2) and pg._built_for == "circles"
     init.value = "zeros"  # the symmetry problem: one output for the whole plane
     assert pg.draw()["p1_range"] == (0.5, 0.5)
     with pytest.raises(ValueError, match="dataset must be one of"):
         widgets.mlp_playground(dataset="mnist")
+
+
+def _stub(*args, **kwargs):
+    raise NotImplementedError()
+
+
+def _left_out(function) -> bool:
+    """dlkit.released in a student copy that leaves the open notebook's references out."""
+    return not getattr(function, "__module__", "").startswith("dlkit.")
+
+
+def _as_a_student_copy(monkeypatch) -> None:
+    """Every dlkit function counts as left out (where dlkit and the widgets ask)."""
+    import dlkit
+    from dlkit.widgets import _base
+
+    monkeypatch.setattr(dlkit, "released", _left_out)
+    monkeypatch.setattr(_base, "released", _left_out)
+
+
+def test_mlp_playground_runs_the_functions_it_is_given():
+    """Notebook 02 passes the student's init_params and mlp_forward: the playground runs
+    them (a wrong one changes the regions), and a stub gets the "finish" panel, no error."""
+    from dlkit import init, layers
+
+    calls = []
+
+    def counting_init(sizes, method="he", rng=None):
+        calls.append(sizes)
+        return init.init_params(sizes, method, rng)
+
+    def swapped_forward(X, params, hidden="relu", output="softmax"):
+        Y, cache = layers.mlp_forward(X, params, hidden, output)
+        return Y[:, ::-1], cache  # the classes swapped: the other colour everywhere
+
+    reference = widgets.mlp_playground(hidden=4).draw()
+    pg = widgets.mlp_playground(hidden=4, init_params=counting_init, mlp_forward=swapped_forward)
+    got = pg.draw()
+    assert calls[-1] == [2, 4, 4, 2] and pg.unfinished == []
+    assert got["accuracy"] != reference["accuracy"]
+    assert got["p1_range"] == pytest.approx(
+        (1 - reference["p1_range"][1], 1 - reference["p1_range"][0])
+    )
+    assert pg.activations == ("relu", "tanh", "sigmoid")  # Exercise 4's hidden activations
+
+    # stubs: this dlkit carries the references, so a stub's place is taken by them
+    pg = widgets.mlp_playground(hidden=4, init_params=_stub, mlp_forward=swapped_forward)
+    assert pg.init_params is init.init_params and pg.draw()["accuracy"] == got["accuracy"]
+
+
+def test_mlp_playground_says_what_to_finish_where_the_reference_is_left_out(monkeypatch):
+    """In a student copy with 02 open the references are left out: a stub's panel says
+    which exercise to finish, the data is still drawn, and nothing raises."""
+
+    _as_a_student_copy(monkeypatch)
+    pg = widgets.mlp_playground(init_params=_stub, mlp_forward=_stub)
+    _ = pg.widget  # renders once
+    out = pg.draw()
+    assert out["unfinished"] == pg.unfinished == ["init_params", "mlp_forward"]
+    assert pg._note.get_visible() and "finish Exercise 3" in pg._note.get_text()
+    assert not pg._image_artist.get_visible()
+    pg.controls[2].value = "zeros"  # a control moved: still no error
+    assert pg.draw()["accuracy"] is None
+
+    def broken(X, params, hidden="relu", output="softmax"):
+        return X[:, 0], {}  # one column: not (n, 2) probabilities
+
+    def own_init(sizes, method="he", rng=None):  # a student's finished init_params
+        return [(np.ones((m, n)), np.zeros(n)) for m, n in zip(sizes[:-1], sizes[1:], strict=True)]
+
+    pg = widgets.mlp_playground(hidden=4, init_params=own_init, mlp_forward=broken)
+    out = pg.draw()
+    assert "error" in out and pg._note.get_visible()
 
 
 def test_loss_explorer_curves_follow_the_target():
@@ -98,6 +171,56 @@ def test_loss_explorer_curves_follow_the_target():
     bce = curves["binary cross-entropy"]
     assert bce[0] < bce[-1] and np.all(np.diff(bce) > 0), "label 0: a higher score costs more"
     assert ex._built_for == "classification" and len(ex._lines) == 3
+
+
+def test_loss_explorer_draws_the_losses_it_is_given(monkeypatch):
+    """Notebook 03 passes the student's losses: the explorer draws them (a wrong one changes
+    its curve); a stub's curve is left out with a "finish" legend entry, the rest drawn."""
+    from dlkit import losses
+
+    def double_mse(y, y_hat):
+        return 2 * losses.mse(y, y_hat)
+
+    ex = widgets.loss_explorer(mode="regression", target=0.5, mse=double_mse, mae=losses.mae)
+    x, curves = ex.curves()
+    _, reference = widgets.loss_explorer(mode="regression", target=0.5).curves()
+    assert np.allclose(curves["MSE"], 2 * reference["MSE"])
+    assert np.allclose(curves["MAE"], reference["MAE"])
+
+    # a stub, where this dlkit carries the reference: the reference is drawn
+    ex = widgets.loss_explorer(mode="classification", hinge=_stub)
+    assert ex.losses["hinge"] is losses.hinge and ex.unfinished == []
+
+    # a stub in a student copy that leaves the references out: a note for that curve only
+    _as_a_student_copy(monkeypatch)
+
+    def own_bce(y, p, eps=1e-12):  # a student's finished binary_cross_entropy
+        return -np.mean(y * np.log(p) + (1 - y) * np.log(1 - p))
+
+    ex = widgets.loss_explorer(mode="classification", binary_cross_entropy=own_bce, hinge=_stub)
+    _ = ex.widget
+    out = ex.draw()
+    assert out["hinge: finish Exercise 8 (hinge)"] != out["hinge: finish Exercise 8 (hinge)"]  # NaN
+    assert out["binary cross-entropy"] == pytest.approx(reference_bce_min(), abs=1e-3)
+    labels = [t.get_text() for t in ex.axes[0].get_legend().get_texts()]
+    assert "hinge: finish Exercise 8 (hinge)" in labels and "0-1 loss" in labels
+    assert ex.unfinished == ["hinge"]  # the stub given; mse, mae, huber not given
+    mode, target, label, delta = ex.controls
+    label.value = 0  # a control moved: still drawn, still no error
+    assert np.isnan(ex.draw()["hinge: finish Exercise 8 (hinge)"])
+
+    def broken(y, y_hat):
+        return np.ones(3)  # not one number
+
+    ex = widgets.loss_explorer(mode="regression", mse=broken)
+    assert "MSE: your mse raised ValueError" in ex.draw()
+
+
+def reference_bce_min():
+    from dlkit import losses
+    from dlkit.activations import sigmoid
+
+    return losses.binary_cross_entropy(np.ones(1), sigmoid(np.array([5.0])))
 
 
 def test_vanishing_gradients_follows_the_depth_slider():
@@ -329,6 +452,42 @@ def test_threshold_explorer_slider_moves_the_counts_and_the_roc_point():
     assert (ex.draw()["fpr"], ex.draw()["tpr"]) == (1.0, 1.0)
 
 
+def test_threshold_explorer_runs_the_precision_recall_f1_it_is_given(monkeypatch):
+    """Notebook 08 passes the student's precision_recall_f1: the explorer shows what it
+    returns; a stub gets a title that says what to finish (matrix and ROC point still move)."""
+    from dlkit import metrics
+
+    rng = np.random.default_rng(1)
+    y = rng.integers(0, 2, size=60)
+    p = np.clip(0.5 + 0.3 * (y - 0.5) + 0.25 * rng.normal(size=60), 0, 1)
+    reference = widgets.threshold_explorer(y, p).draw()
+
+    def swapped(y_true, y_pred):  # precision and recall exchanged: a wrong answer shows
+        precision, recall, f1 = metrics.precision_recall_f1(y_true, y_pred)
+        return recall, precision, f1
+
+    ex = widgets.threshold_explorer(y, p, precision_recall_f1=swapped)
+    got = ex.draw()
+    assert (got["precision"], got["recall"]) == (reference["recall"], reference["precision"])
+    assert f"precision {reference['recall']:.2f}" in ex._title.get_text()
+
+    # a stub, where this dlkit carries the reference: the reference answers
+    ex = widgets.threshold_explorer(y, p, precision_recall_f1=_stub)
+    assert ex.precision_recall_f1 is metrics.precision_recall_f1
+    assert ex.draw()["precision"] == reference["precision"]
+
+    # a stub in a student copy that leaves the reference out: say what to finish, no error
+    _as_a_student_copy(monkeypatch)
+    ex = widgets.threshold_explorer(y, p, precision_recall_f1=_stub)
+    _ = ex.widget
+    [slider] = ex.controls
+    slider.value = 0.3
+    st = ex.draw()
+    assert st["precision"] is None and st["tp"] == np.sum((p >= 0.3) & (y == 1))
+    assert ex.unfinished == ["precision_recall_f1"]
+    assert "finish Exercise 4 (precision_recall_f1)" in ex._title.get_text()
+
+
 def test_threshold_explorer_refuses_one_class_and_bad_scores():
     with pytest.raises(ValueError, match="both classes"):
         widgets.threshold_explorer(np.ones(5, dtype=int), np.linspace(0, 1, 5))
@@ -425,6 +584,19 @@ def test_gradient_through_time_follows_its_controls():
     assert "clipped" in g.axes[0].get_title()
     activation.value = "tanh"  # tanh' < 1 on top of the same Wh: the first steps get less
     assert raw.get_ydata()[0] < ys[0]
+
+
+def test_runs_counts_a_left_out_reference_out(monkeypatch):
+    """Publish records a widget's own probe call, so a left-out reference answers that
+    probe; _runs must not take it for a function to draw with (its slider values would fail)."""
+    from dlkit import losses
+    from dlkit.widgets._base import _runs
+
+    example = (np.zeros(1), np.ones(1))
+    assert _runs(losses.mse, *example) and not _runs(_stub, *example)
+    _as_a_student_copy(monkeypatch)
+    assert not _runs(losses.mse, *example)  # it runs here, but a student copy replays it
+    assert _runs(lambda y, y_hat: float(np.mean((y_hat - y) ** 2)), *example)
 
 
 def test_gradient_through_time_runs_the_functions_given(monkeypatch):

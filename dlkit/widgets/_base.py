@@ -18,7 +18,7 @@ import io
 
 import numpy as np
 
-from .. import plot
+from .. import plot, released
 from ..display import widgets_enabled
 
 _DPI = 80
@@ -154,9 +154,17 @@ def _written(function, *example) -> bool:
     return True
 
 
-def _unfinished(ax, what: str) -> None:
-    """Say on an empty panel which exercise to finish: the widget was given a stub."""
-    ax.text(
+def _runs(function, *example) -> bool:
+    """Whether a widget can draw with ``function``: written, and not a dlkit reference that
+    this copy leaves out. (Publish records a widget's own probe call, so such a reference
+    answers the probe, then fails on the slider's values.)"""
+    return released(function) and _written(function, *example)
+
+
+def _unfinished(ax, what: str):
+    """Say on an empty panel which exercise to finish: the widget was given a stub.
+    Returns the text artist (hide it with ``set_visible(False)`` once nothing is missing)."""
+    return ax.text(
         0.5,
         0.5,
         f"finish {what}\nto see this",

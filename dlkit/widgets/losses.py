@@ -4,10 +4,19 @@ from __future__ import annotations
 
 import numpy as np
 
-from .. import losses
+from .. import losses, yours_or_reference
 from .._validation import check_choice, check_positive
 from ..activations import sigmoid
-from ._base import _bind, _Interactive
+from ._base import _bind, _Interactive, _runs
+
+#: the losses the explorer draws: name, exercise of notebook 03, a tiny example call
+_LOSSES = {
+    "mse": ("Exercise 1", (np.zeros(1), np.ones(1))),
+    "mae": ("Exercise 2", (np.zeros(1), np.ones(1))),
+    "huber": ("Exercise 3", (np.zeros(1), np.ones(1))),
+    "binary_cross_entropy": ("Exercise 4", (np.ones(1), np.full(1, 0.5))),
+    "hinge": ("Exercise 8", (np.ones(1), np.ones(1))),
+}
 
 
 class LossExplorer(_Interactive):
@@ -17,39 +26,86 @@ class LossExplorer(_Interactive):
     ``y_hat`` for the target ``target``. ``mode="classification"``: binary
     cross-entropy (of ``sigmoid(score)``), hinge (labels -1/+1) and the 0-1 loss
     against the raw score, for the label ``label`` (0 or 1).
+
+    Each loss is the function given by name (``mse=``, ``mae=``, ``huber=``,
+    ``binary_cross_entropy=``, ``hinge=``: notebook 03 passes the student's own), else
+    dlkit's reference. A stub runs dlkit's reference where this copy of dlkit carries it
+    (:func:`dlkit.yours_or_reference`); else its curve is left out, its legend entry says
+    which exercise to finish, and the other curves are drawn.
     """
 
     modes = ("regression", "classification")
 
     def __init__(
-        self, mode: str = "regression", target: float = 0.0, label: int = 1, delta: float = 1.0
+        self,
+        mode: str = "regression",
+        target: float = 0.0,
+        label: int = 1,
+        delta: float = 1.0,
+        **functions,
     ):
         super().__init__()
+        unknown = sorted(set(functions) - set(_LOSSES))
+        if unknown:
+            raise TypeError(
+                f"loss_explorer() got unknown losses {unknown}; it draws {list(_LOSSES)}."
+            )
         self.mode = check_choice(mode, "mode", self.modes)
         self.target = float(target)
         self.label = int(label)
         self.delta = check_positive(delta, "delta")
         self.controls = []
+        self.losses, todo = _pick(functions)
+        # the student's functions given as stubs; and the losses not given whose reference
+        # this copy of dlkit leaves out (both drawn as a note: which exercise to finish)
+        self.unfinished = [name for name in todo if functions.get(name) is not None]
+        self._todo = todo
+        self.failed: dict[str, str] = {}  # the losses that raised on the last grid drawn
+
+    def _curve(self, name: str, calls) -> np.ndarray:
+        """One loss over the grid (``calls`` yields its arguments), or NaN where it cannot be
+        drawn: a stub, or a student's function that raises on these inputs."""
+        self.failed.pop(name, None)
+        if name in self._todo:
+            return np.full(241, np.nan)
+        fn = self.losses[name]
+        try:
+            return np.array(
+                [np.asarray(fn(*args, **kwargs), dtype=float).item() for args, kwargs in calls]
+            )
+        except Exception as error:
+            if fn is getattr(losses, name):
+                raise
+            self.failed[name] = f"your {name} raised {type(error).__name__}"
+            return np.full(241, np.nan)
+
+    def _label(self, name: str, label: str) -> str:
+        if name in self._todo:
+            return f"{label}: finish {self._todo[name]} ({name})"
+        return f"{label}: {self.failed[name]}" if name in self.failed else label
 
     def curves(self) -> tuple[np.ndarray, dict[str, np.ndarray]]:
-        """The x values and one y array per loss, for the current state."""
+        """The x values and one y array per loss, for the current state (NaN for a loss
+        that cannot be drawn: its name then says why)."""
         if self.mode == "regression":
             x = np.linspace(self.target - 3, self.target + 3, 241)
             y = np.full(1, self.target)
+            mse, mae, huber = (
+                self._curve(name, [((y, np.array([v])), kwargs) for v in x])
+                for name, kwargs in (("mse", {}), ("mae", {}), ("huber", {"delta": self.delta}))
+            )
             return x, {
-                "MSE": np.array([losses.mse(y, [v]) for v in x]),
-                "MAE": np.array([losses.mae(y, [v]) for v in x]),
-                f"Huber (δ={self.delta:.2f})": np.array(
-                    [losses.huber(y, [v], delta=self.delta) for v in x]
-                ),
+                self._label("mse", "MSE"): mse,
+                self._label("mae", "MAE"): mae,
+                self._label("huber", f"Huber (δ={self.delta:.2f})"): huber,
             }
         x = np.linspace(-5, 5, 241)
         y01 = np.full(1, float(self.label))
+        bce = self._curve("binary_cross_entropy", [((y01, sigmoid(np.array([s]))), {}) for s in x])
+        hinge = self._curve("hinge", [((2 * y01 - 1, np.array([s])), {}) for s in x])
         return x, {
-            "binary cross-entropy": np.array(
-                [losses.binary_cross_entropy(y01, sigmoid(np.array([s]))) for s in x]
-            ),
-            "hinge": np.array([losses.hinge(2 * y01 - 1, [s]) for s in x]),
+            self._label("binary_cross_entropy", "binary cross-entropy"): bce,
+            self._label("hinge", "hinge"): hinge,
             "0-1 loss": ((x >= 0).astype(float) != self.label).astype(float),
         }
 
@@ -85,7 +141,10 @@ class LossExplorer(_Interactive):
             self._marker.set_xdata([0.0, 0.0])
             title = f"label y = {self.label}: the loss grows as the score points to class {1 - self.label}"
         self.axes[0].set_title(title, fontsize="medium")
-        return {name: float(values.min()) for name, values in curves.items()}
+        return {
+            name: float(values.min()) if np.isfinite(values).any() else float("nan")
+            for name, values in curves.items()
+        }
 
     def _controls(self) -> list:
         import ipywidgets as w  # loaded only when the controls are built
@@ -103,8 +162,44 @@ class LossExplorer(_Interactive):
         return self.controls
 
 
+def _pick(functions: dict):
+    """The function to draw for each loss, and the exercises still to finish (by name)."""
+    chosen, unfinished = {}, {}
+    for name, (exercise, example) in _LOSSES.items():
+        reference = getattr(losses, name)
+        if functions.get(name) is None:
+            fn = reference
+        else:
+            fn = yours_or_reference(functions[name], reference, *example, say=None)
+        chosen[name] = fn
+        if not _runs(fn, *example):  # a stub, or a reference this copy leaves out
+            unfinished[name] = exercise
+    return chosen, unfinished
+
+
 def loss_explorer(
-    mode: str = "regression", target: float = 0.0, label: int = 1, delta: float = 1.0
+    mode: str = "regression",
+    target: float = 0.0,
+    label: int = 1,
+    delta: float = 1.0,
+    *,
+    mse=None,
+    mae=None,
+    huber=None,
+    binary_cross_entropy=None,
+    hinge=None,
 ) -> LossExplorer:
-    """Each loss against the prediction for a chosen target (regression or classification)."""
-    return LossExplorer(mode, target, label, delta)
+    """Each loss against the prediction for a chosen target (regression or classification).
+
+    Pass your own losses (notebook 03: ``mse=mse, mae=mae, ...``) and the explorer draws them."""
+    return LossExplorer(
+        mode,
+        target,
+        label,
+        delta,
+        mse=mse,
+        mae=mae,
+        huber=huber,
+        binary_cross_entropy=binary_cross_entropy,
+        hinge=hinge,
+    )

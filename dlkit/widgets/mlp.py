@@ -4,11 +4,13 @@ from __future__ import annotations
 
 import numpy as np
 
-from .. import plot
+from .. import init, layers, plot, yours_or_reference
 from .._validation import check_choice, check_int
 from ..data import DATASETS
-from ..models import build_mlp
-from ._base import _bind, _Interactive
+from ._base import _bind, _Interactive, _runs, _unfinished
+
+#: the exercises of notebook 02 whose functions the playground runs
+_EXERCISES = {"init_params": "Exercise 3 (init_params)", "mlp_forward": "Exercise 4 (mlp_forward)"}
 
 
 class MLPPlayground(_Interactive):
@@ -18,6 +20,11 @@ class MLPPlayground(_Interactive):
     initialiser, or draw new random weights (``seed``), and see which shapes of
     boundary a network of that kind can draw before any training. With ``init="zeros"``
     every unit is the same and the whole plane gets one colour: the symmetry problem.
+
+    The network is drawn by ``init_params`` and run by ``mlp_forward``: notebook 02 passes
+    the student's own (Exercises 3 and 4); without them, dlkit's references. A function that
+    is still a stub runs dlkit's reference where this copy of dlkit carries it (see
+    :func:`dlkit.yours_or_reference`), else the panel says which exercise to finish.
     """
 
     datasets = ("moons", "circles", "xor")
@@ -32,8 +39,23 @@ class MLPPlayground(_Interactive):
         init: str = "he",
         seed: int = 0,
         resolution: int = 120,
+        *,
+        init_params=None,
+        mlp_forward=None,
     ):
         super().__init__()
+        self.init_params, self.mlp_forward = _pick(init_params, mlp_forward)
+        self._yours = init_params is not None or mlp_forward is not None
+        if mlp_forward is not None:  # Exercise 4 asks for these hidden activations only
+            self.activations = ("relu", "tanh", "sigmoid")
+        self.unfinished = [  # the names of the functions still to write
+            name
+            for name, fn, example in (
+                ("init_params", self.init_params, _INIT_EXAMPLE),
+                ("mlp_forward", self.mlp_forward, _FORWARD_EXAMPLE),
+            )
+            if not _runs(fn, *example())
+        ]
         self.dataset = check_choice(dataset, "dataset", self.datasets)
         self.hidden = check_int(hidden, "hidden", minimum=1)
         self.activation = check_choice(activation, "activation", self.activations)
@@ -42,14 +64,16 @@ class MLPPlayground(_Interactive):
         self.resolution = check_int(resolution, "resolution", minimum=10)
         self.controls = []
 
-    def model(self):
-        return build_mlp(
-            [2, self.hidden, self.hidden, 2],
-            hidden=self.activation,
-            output="softmax",
-            init=self.init,
-            rng=self.seed,
+    def params(self) -> list:
+        """The random network's ``(W, b)`` pairs, drawn by ``init_params`` from ``seed``."""
+        return self.init_params(
+            [2, self.hidden, self.hidden, 2], self.init, np.random.default_rng(self.seed)
         )
+
+    def model(self):
+        """The network as a function: points ``(n, 2)`` to class probabilities ``(n, 2)``."""
+        params = self.params()
+        return lambda X: self.mlp_forward(X, params, self.activation, "softmax")[0]
 
     def _grid(self):
         (x0, x1), (y0, y1) = plot._limits(self.X)
@@ -79,18 +103,41 @@ class MLPPlayground(_Interactive):
             zorder=0,
         )
         plot.plot_data(self.X, self.y, ax=ax, s=18)
+        todo = [_EXERCISES[name] for name in self.unfinished] or ["nothing"]
+        self._note = _unfinished(ax, "\nand ".join(todo))
+        self._note.set_visible(bool(self.unfinished))
+        self._note.set_bbox(
+            {"facecolor": "white", "alpha": 0.85, "edgecolor": "0.7"}
+        )  # over the points
         ax.set_title("placeholder\n")
         self._freeze_layout()
 
     def draw(self) -> dict:
         self._ensure_built(self.dataset)
-        model = self.model()
-        p1 = model(self._points)[:, 1]
+        network = f"random 2-{self.hidden}-{self.hidden}-2 network, {self.activation}, {self.init} init, seed {self.seed}"
+        if self.unfinished:  # a stub: the data, no regions, and what to finish
+            self._image_artist.set_visible(False)
+            self.axes[0].set_title(f"{network}\nyour functions draw it", fontsize="medium")
+            return {"accuracy": None, "p1_range": None, "unfinished": list(self.unfinished)}
+        try:
+            model = self.model()
+            p1 = np.asarray(model(self._points))[:, 1]
+            acc = float(np.mean((np.asarray(model(self.X))[:, 1] >= 0.5) == self.y))
+        except Exception as error:  # a student's function that fails here: say so, do not raise
+            if not self._yours:
+                raise
+            self._image_artist.set_visible(False)
+            self._note.set_text(
+                f"your init_params / mlp_forward raised\n{type(error).__name__}: {error}"[:200]
+            )
+            self._note.set_visible(True)
+            self.axes[0].set_title(f"{network}\nyour functions draw it", fontsize="medium")
+            return {"accuracy": None, "p1_range": None, "error": f"{type(error).__name__}: {error}"}
+        self._note.set_visible(False)
+        self._image_artist.set_visible(True)
         self._image_artist.set_data(p1.reshape(self.resolution, self.resolution))
-        acc = float(np.mean((model(self.X)[:, 1] >= 0.5) == self.y))
         self.axes[0].set_title(
-            f"random 2-{self.hidden}-{self.hidden}-2 network, {self.activation}, {self.init} init, seed {self.seed}\n"
-            f"untrained: {acc:.0%} of the points on the right side",
+            f"{network}\nuntrained: {acc:.0%} of the points on the right side",
             fontsize="medium",
         )
         return {"accuracy": acc, "p1_range": (float(p1.min()), float(p1.max()))}
@@ -122,12 +169,43 @@ class MLPPlayground(_Interactive):
         return self.controls
 
 
+def _INIT_EXAMPLE():
+    return [2, 3, 2], "he", np.random.default_rng(0)
+
+
+def _FORWARD_EXAMPLE():
+    return np.zeros((1, 2)), [(np.zeros((2, 2)), np.zeros(2))], "relu", "softmax"
+
+
+def _pick(init_params, mlp_forward):
+    """The student's functions (dlkit's references while they are stubs, where this copy
+    carries them); dlkit's references when none are given."""
+    chosen = []
+    for yours, reference, example in (
+        (init_params, init.init_params, _INIT_EXAMPLE),
+        (mlp_forward, layers.mlp_forward, _FORWARD_EXAMPLE),
+    ):
+        if yours is None:
+            chosen.append(reference)
+        else:
+            chosen.append(yours_or_reference(yours, reference, *example(), say=None))
+    return chosen
+
+
 def mlp_playground(
     dataset: str = "moons",
     hidden: int = 8,
     activation: str = "relu",
     init: str = "he",
     seed: int = 0,
+    *,
+    init_params=None,
+    mlp_forward=None,
 ) -> MLPPlayground:
-    """Controls for the decision regions of a random network on moons, circles or XOR."""
-    return MLPPlayground(dataset, hidden, activation, init, seed)
+    """Controls for the decision regions of a random network on moons, circles or XOR.
+
+    Pass your own ``init_params`` and ``mlp_forward`` (notebook 02, Exercises 3 and 4) and
+    the playground draws and runs the network with them."""
+    return MLPPlayground(
+        dataset, hidden, activation, init, seed, init_params=init_params, mlp_forward=mlp_forward
+    )

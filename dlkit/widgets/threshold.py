@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import numpy as np
 
-from .. import metrics, plot
-from ._base import _Interactive, _slider
+from .. import metrics, plot, yours_or_reference
+from ._base import _Interactive, _runs, _slider
 
 _LABELS = ("no disease", "disease")
 
@@ -16,9 +16,16 @@ class ThresholdExplorer(_Interactive):
     The left panel is the confusion matrix of that decision, the right one the ROC curve
     of the scores with the current threshold's point on it. Nothing is retrained: a
     threshold only changes which scores count as positive.
+
+    Precision, recall and F1 come from ``precision_recall_f1``: notebook 08 passes the
+    student's own (Exercise 4), else dlkit's reference. A stub runs dlkit's reference where
+    this copy of dlkit carries it (:func:`dlkit.yours_or_reference`); else the title says
+    which exercise to finish, and the matrix and the ROC point still follow the slider.
     """
 
-    def __init__(self, y_true, scores, threshold: float = 0.5, labels=_LABELS):
+    def __init__(
+        self, y_true, scores, threshold: float = 0.5, labels=_LABELS, *, precision_recall_f1=None
+    ):
         super().__init__(ncols=2)
         self.fpr, self.tpr, _ = metrics.roc_curve(y_true, scores)  # validates both arrays
         self.y_true = np.asarray(y_true).astype(np.int64)
@@ -27,12 +34,24 @@ class ThresholdExplorer(_Interactive):
         self.threshold = float(threshold)
         self.labels = tuple(labels)
         self.controls = []
+        self.precision_recall_f1 = metrics.precision_recall_f1
+        if precision_recall_f1 is not None:
+            self.precision_recall_f1 = yours_or_reference(
+                precision_recall_f1, metrics.precision_recall_f1, *_EXAMPLE, say=None
+            )
+        self.unfinished = (
+            [] if _runs(self.precision_recall_f1, *_EXAMPLE) else ["precision_recall_f1"]
+        )
 
     def state(self) -> dict:
-        """Counts and rates of the decision ``score >= threshold``."""
+        """Counts and rates of the decision ``score >= threshold`` (precision, recall and F1
+        None while ``precision_recall_f1`` is a stub)."""
         y_pred = (self.scores >= self.threshold).astype(np.int64)
         cm = metrics.confusion_matrix(self.y_true, y_pred, 2)
-        precision, recall, f1 = metrics.precision_recall_f1(self.y_true, y_pred)
+        if self.unfinished:
+            precision = recall = f1 = None
+        else:
+            precision, recall, f1 = self.precision_recall_f1(self.y_true, y_pred)
         tn, fp, fn, tp = (int(v) for v in cm.ravel())
         return {
             "cm": cm,
@@ -96,9 +115,12 @@ class ThresholdExplorer(_Interactive):
             for j in range(2):
                 self._counts[i][j].set_text(str(cm[i, j]))
                 self._counts[i][j].set_color("white" if share[i, j] > 0.5 else "black")
+        if self.unfinished:
+            rates = "finish Exercise 4 (precision_recall_f1)"
+        else:
+            rates = f"precision {st['precision']:.2f}, recall {st['recall']:.2f}"
         self._title.set_text(
-            f"threshold {self.threshold:.2f}: precision {st['precision']:.2f}, "
-            f"recall {st['recall']:.2f}\n{st['fn']} missed, {st['fp']} false alarms"
+            f"threshold {self.threshold:.2f}: {rates}\n{st['fn']} missed, {st['fp']} false alarms"
         )
         self._point.set_data([st["fpr"]], [st["tpr"]])
         return st
@@ -117,6 +139,13 @@ class ThresholdExplorer(_Interactive):
         return self.controls
 
 
-def threshold_explorer(y_true, scores, threshold: float = 0.5) -> ThresholdExplorer:
-    """A threshold slider over probabilities ``scores``: confusion matrix, precision, recall, ROC point."""
-    return ThresholdExplorer(y_true, scores, threshold)
+_EXAMPLE = (np.array([1, 0, 1]), np.array([1, 1, 0]))
+
+
+def threshold_explorer(
+    y_true, scores, threshold: float = 0.5, *, precision_recall_f1=None
+) -> ThresholdExplorer:
+    """A threshold slider over probabilities ``scores``: confusion matrix, precision, recall, ROC point.
+
+    Pass your own ``precision_recall_f1`` (notebook 08, Exercise 4) and the explorer uses it."""
+    return ThresholdExplorer(y_true, scores, threshold, precision_recall_f1=precision_recall_f1)

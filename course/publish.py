@@ -50,11 +50,20 @@ except ImportError:  # Python 3.10
 #: Exercises whose reference the delegation check does not name literally (a variable, a
 #: second object carrying the same arithmetic). Exercise name -> dlkit qualified names.
 EXTRA_REFERENCES: dict[str, tuple[str, ...]] = {
-    # 03: the training engine's loss from labels (fit, softmax + cross-entropy) and the memory
-    # RNN's loss compute the categorical cross-entropy of the true class's clipped probability
-    "categorical_cross_entropy": (
-        "dlkit.train._Objective.value_from_labels",
+    # 03: the training engine's loss from labels (fit, softmax + cross-entropy) computes the
+    # categorical cross-entropy of the true class's clipped probability
+    "categorical_cross_entropy": ("dlkit.train._Objective.value_from_labels",),
+    # 04: a dense layer's backward products written out elsewhere: the Dense layer's fit
+    # path (dW and db into its own arrays, dX), the memory RNN's loss (its output layer's
+    # gradients, and 03's cross-entropy: left out until 04, the later one, is due) and the
+    # gradient norms through time (dL/dh = dL/da @ Wh.T)
+    "dense_backward": (
+        "dlkit.layers._dense_param_grads",
+        "dlkit.layers.Dense._param_grads",
+        "dlkit.layers.Dense._backward_fit",
+        "dlkit.layers.Dense._param_grads_into",
         "dlkit.recurrent._memory_rnn_loss",
+        "dlkit.recurrent.gradient_through_time",
     ),
     # 05: the in-place kernels behind each step and each optimizer object (Adam wraps _adam),
     # and their twins that write into work arrays (the objects' fast path, _<rule>_into)

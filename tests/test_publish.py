@@ -679,6 +679,47 @@ def test_a_wrong_answer_in_the_open_notebook_fails_its_visible_test(colab_base, 
         assert error["ename"] == "AssertionError" and "Unreleased" not in error["evalue"], error
 
 
+def _dense_backward_products() -> dict[str, str]:
+    """Every function and method of dlkit whose own code (docstrings aside) computes a dense
+    layer's backward products: ``X.T @ dZ`` / ``np.matmul(X.T, dZ)`` (dW) or ``dZ @ W.T`` (dX).
+    Qualified name -> the line."""
+    import ast
+
+    found = {}
+    for path in sorted((ROOT / "dlkit").rglob("*.py")):
+        module = "dlkit." + ".".join(path.relative_to(ROOT / "dlkit").with_suffix("").parts)
+        module = module.removesuffix(".__init__")
+        tree = ast.parse(path.read_text())
+        scopes = [(module, tree.body)]
+        scopes += [(f"{module}.{c.name}", c.body) for c in tree.body if isinstance(c, ast.ClassDef)]
+        for prefix, body in scopes:
+            for node in body:
+                if not isinstance(node, ast.FunctionDef):
+                    continue
+                code = node.body[1:] if ast.get_docstring(node) else node.body
+                for line in ast.unparse(code).splitlines():
+                    if re.search(
+                        r"\.T @ d\w*|matmul\(\w+\.T, d\w*|\bd\w*(\[[^\]]*\])? @ [\w\[\]'\"]+\.T\b",
+                        line,
+                    ):
+                        found[f"{prefix}.{node.name}"] = line.strip()
+    return found
+
+
+def test_a_dense_layers_backward_products_are_left_out_until_04_is_due():
+    """04's dense_backward (dW = X.T @ dZ, db, dX = dZ @ W.T) is written out in the Dense
+    layer's fit path and in 10's memory RNN and gradient norms too: every dlkit function
+    that computes these products is left out while 04 is open (and before)."""
+    products = _dense_backward_products()
+    assert "dlkit.layers.Dense._param_grads_into" in products
+    assert "dlkit.layers._dense_param_grads" in products
+    for upto in ("03_losses", "04_backpropagation"):
+        gone = set(publish.left_out(upto))
+        kept = {n: line for n, line in products.items() if not publish._within(n, gone)}
+        assert not kept, f"--upto {upto} keeps {kept}"
+    assert "dlkit.layers.Dense._backward_fit" not in publish.left_out("05_optimizers")
+
+
 def test_every_optimizer_kernel_is_left_out_with_the_rules_it_computes():
     """The update rules of 05 live in dlkit.optim's private kernels too (``_adam`` behind
     ``adam_step``, ``_adam_into`` behind the optimizer objects' fast path): any private

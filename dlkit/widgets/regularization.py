@@ -12,7 +12,7 @@ from ..layers import Dense, Dropout, ReLU, Softmax
 from ..losses import categorical_cross_entropy, one_hot
 from ..models import Sequential
 from ..regularization import _p_drop
-from ._base import _bind, _unfinished, _written
+from ._base import _bind, _written
 from .training import _TrainingView
 
 #: the functions of notebook 06 the explorer trains with -> (exercise, a tiny call)
@@ -173,23 +173,9 @@ class RegularizationExplorer(_TrainingView):
         return f"hidden {self.hidden}, dropout {self.dropout:.2f}, L2 λ={self.l2:g}"
 
     def draw(self) -> dict:
-        todo = self.todo()
-        if todo is None:
-            try:
-                run = self._train_with_progress()
-            except Exception as error:  # a student's function with a bug: say so
-                todo = f"fix your function: it raised {type(error).__name__}"
+        run, todo = self._train_or_todo()
         if todo is not None:
-            self._ensure_built()
-            self._show_curves({"training": [], "validation": []}, f"{self.settings()}\n")
-            right = self.axes[1]
-            right.clear()
-            if todo.startswith("finish "):
-                _unfinished(right, todo.removeprefix("finish "))
-            else:
-                right.text(0.5, 0.5, todo, ha="center", va="center", transform=right.transAxes)
-            right.set_xticks([])
-            right.set_yticks([])
+            self._show_todo(todo, f"{self.settings()}\n")
             return {"history": None, "best_epoch": None, "gap": None, "accuracy": None,
                     "todo": todo}  # fmt: skip
         history, best = run["history"], run["best_epoch"]

@@ -101,6 +101,30 @@ class _TrainingView(_Interactive):
         finally:
             self.on_epoch = None
 
+    def _train_or_todo(self) -> tuple[dict | None, str | None]:
+        """``(run, None)`` from :meth:`_train_with_progress`; ``(None, what to do)`` while a
+        function given to the widget is a stub (``todo()``) or raises on the way."""
+        todo = self.todo()
+        if todo is not None:
+            return None, todo
+        try:
+            return self._train_with_progress(), None
+        except Exception as error:  # a student's function with a bug: say so
+            return None, f"fix your function: it raised {type(error).__name__}"
+
+    def _show_todo(self, todo: str, title: str) -> None:
+        """Empty curves under ``title`` and, on the right, what to finish or fix."""
+        self._ensure_built()
+        self._show_curves({"training": [], "validation": []}, title)
+        right = self.axes[1]
+        right.clear()
+        if todo.startswith("finish "):
+            _unfinished(right, todo.removeprefix("finish "))
+        else:
+            right.text(0.5, 0.5, todo, ha="center", va="center", transform=right.transAxes)
+        right.set_xticks([])
+        right.set_yticks([])
+
     def _draw_regions(self, predict, resolution: int):
         """Decision regions of ``predict`` over all the data, on a cleared right panel."""
         right = self.axes[1]
@@ -233,23 +257,9 @@ class TrainingExplorer(_TrainingView):
         name = f"{self.optimizer}, lr={self.lr:.2g}" + (
             f", β={self.beta:.2f}" if self.optimizer in ("momentum", "rmsprop", "adam") else ""
         )
-        todo = self.todo()
-        if todo is None:
-            try:
-                run = self._train_with_progress()
-            except Exception as error:  # a student's function with a bug: say so
-                todo = f"fix your function: it raised {type(error).__name__}"
+        run, todo = self._train_or_todo()
         if todo is not None:
-            self._ensure_built()
-            self._show_curves({"training": [], "validation": []}, f"{name}\n")
-            right = self.axes[1]
-            right.clear()
-            if todo.startswith("finish "):
-                _unfinished(right, todo.removeprefix("finish "))
-            else:
-                right.text(0.5, 0.5, todo, ha="center", va="center", transform=right.transAxes)
-            right.set_xticks([])
-            right.set_yticks([])
+            self._show_todo(todo, f"{name}\n")
             return {"history": None, "diverged": None, "accuracy": None, "todo": todo}
         history = run["history"]
         if run["diverged"]:

@@ -105,8 +105,11 @@ def yours_or_reference(yours, reference, *example, say=print):
     of dlkit carries the reference; else ``yours`` still: a student copy of dlkit leaves the
     answers of an open notebook out, so the demo runs your function once you finish it.
     ``say`` (print, or None for silence) is told which it is, by the reference's name.
+    ``yours=None`` (nothing given: a widget's default) is dlkit's reference.
     """
     name = getattr(reference, "__name__", "it")
+    if yours is None:
+        return reference
     try:
         yours(*example)
     except NotImplementedError:

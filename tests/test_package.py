@@ -87,6 +87,7 @@ def test_yours_or_reference_picks_what_a_demo_should_run(monkeypatch):
         return x + 2
 
     assert dlkit.yours_or_reference(yours, reference, 1, say=said.append) is yours
+    assert dlkit.yours_or_reference(None, reference, 1, say=said.append) is reference
     assert dlkit.yours_or_reference(stub, reference, 1, say=said.append) is reference
     assert said == ["reference: yours", "reference: dlkit's reference (yours is not written yet)"]
     monkeypatch.setattr(dlkit, "released", lambda ref: False)

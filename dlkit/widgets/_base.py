@@ -18,7 +18,7 @@ import io
 
 import numpy as np
 
-from .. import plot, released
+from .. import plot, released, yours_or_reference
 from ..display import widgets_enabled
 
 _DPI = 80
@@ -159,6 +159,27 @@ def _runs(function, *example) -> bool:
     this copy leaves out. (Publish records a widget's own probe call, so such a reference
     answers the probe, then fails on the slider's values.)"""
     return released(function) and _written(function, *example)
+
+
+def _function_or_todo(name: str, yours, reference, example: tuple, exercise, missing="pass"):
+    """The function a widget runs for the piece ``name``, or what it shows instead (a str).
+
+    Nothing given: dlkit's ``reference`` where this copy of dlkit carries it, else "pass
+    name=... (Exercise N)" (``missing="finish"``: "finish Exercise N (name)"). Given: yours
+    once it runs on ``example``; dlkit's reference while yours is a stub, where this copy
+    carries it, else "finish Exercise N (name)"; "name raised Error" when yours fails on
+    the example in another way (a widget never raises on a student's bug).
+    """
+    todo = f"finish Exercise {exercise} ({name})"
+    if yours is None:
+        if released(reference):
+            return reference
+        return todo if missing == "finish" else f"pass {name}=... (Exercise {exercise})"
+    try:
+        chosen = yours_or_reference(yours, reference, *example, say=None)
+    except Exception as error:  # written, with a bug: the widget says so
+        return f"{name} raised {type(error).__name__}"
+    return chosen if chosen is reference or _written(chosen, *example) else todo
 
 
 def _unfinished(ax, what: str):

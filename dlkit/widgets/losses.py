@@ -167,11 +167,7 @@ def _pick(functions: dict):
     chosen, unfinished = {}, {}
     for name, (exercise, example) in _LOSSES.items():
         reference = getattr(losses, name)
-        if functions.get(name) is None:
-            fn = reference
-        else:
-            fn = yours_or_reference(functions[name], reference, *example, say=None)
-        chosen[name] = fn
+        chosen[name] = fn = yours_or_reference(functions.get(name), reference, *example, say=None)
         if not _runs(fn, *example):  # a stub, or a reference this copy leaves out
             unfinished[name] = exercise
     return chosen, unfinished

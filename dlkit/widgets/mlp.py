@@ -185,10 +185,7 @@ def _pick(init_params, mlp_forward):
         (init_params, init.init_params, _INIT_EXAMPLE),
         (mlp_forward, layers.mlp_forward, _FORWARD_EXAMPLE),
     ):
-        if yours is None:
-            chosen.append(reference)
-        else:
-            chosen.append(yours_or_reference(yours, reference, *example(), say=None))
+        chosen.append(yours_or_reference(yours, reference, *example(), say=None))
     return chosen
 
 

@@ -34,11 +34,9 @@ class ThresholdExplorer(_Interactive):
         self.threshold = float(threshold)
         self.labels = tuple(labels)
         self.controls = []
-        self.precision_recall_f1 = metrics.precision_recall_f1
-        if precision_recall_f1 is not None:
-            self.precision_recall_f1 = yours_or_reference(
-                precision_recall_f1, metrics.precision_recall_f1, *_EXAMPLE, say=None
-            )
+        self.precision_recall_f1 = yours_or_reference(
+            precision_recall_f1, metrics.precision_recall_f1, *_EXAMPLE, say=None
+        )
         self.unfinished = (
             [] if _runs(self.precision_recall_f1, *_EXAMPLE) else ["precision_recall_f1"]
         )

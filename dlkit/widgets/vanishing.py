@@ -28,8 +28,7 @@ def _pieces(given: dict) -> tuple[dict, list[str]]:
     """
     chosen, unfinished = {}, []
     for name, (reference, example) in _PIECES.items():
-        yours = given.get(name) or reference
-        chosen[name] = yours_or_reference(yours, reference, *example, say=None)
+        chosen[name] = yours_or_reference(given.get(name), reference, *example, say=None)
         if not _written(chosen[name], *example):
             unfinished.append(name)
     return chosen, unfinished

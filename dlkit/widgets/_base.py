@@ -161,6 +161,20 @@ def _runs(function, *example) -> bool:
     return released(function) and _written(function, *example)
 
 
+def _choose(given: dict, pieces: dict) -> tuple[dict, list[str]]:
+    """For each piece ``name -> (reference, example)``: the function to run (``given[name]``,
+    a student's, through :func:`dlkit.yours_or_reference`; dlkit's reference when none is
+    given), and the names of those it cannot run yet (a stub, or a reference this copy of
+    dlkit leaves out), in the order of ``pieces``."""
+    chosen, unfinished = {}, []
+    for name, (reference, example) in pieces.items():
+        args = example() if callable(example) else example
+        chosen[name] = yours_or_reference(given.get(name), reference, *args, say=None)
+        if not _runs(chosen[name], *args):
+            unfinished.append(name)
+    return chosen, unfinished
+
+
 def _function_or_todo(name: str, yours, reference, example: tuple, exercise, missing="pass"):
     """The function a widget runs for the piece ``name``, or what it shows instead (a str).
 

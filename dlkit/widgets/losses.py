@@ -4,10 +4,10 @@ from __future__ import annotations
 
 import numpy as np
 
-from .. import losses, yours_or_reference
+from .. import losses
 from .._validation import check_choice, check_positive
 from ..activations import sigmoid
-from ._base import _bind, _Interactive, _runs
+from ._base import _bind, _choose, _Interactive
 
 #: the losses the explorer draws: name, exercise of notebook 03, a tiny example call
 _LOSSES = {
@@ -164,13 +164,9 @@ class LossExplorer(_Interactive):
 
 def _pick(functions: dict):
     """The function to draw for each loss, and the exercises still to finish (by name)."""
-    chosen, unfinished = {}, {}
-    for name, (exercise, example) in _LOSSES.items():
-        reference = getattr(losses, name)
-        chosen[name] = fn = yours_or_reference(functions.get(name), reference, *example, say=None)
-        if not _runs(fn, *example):  # a stub, or a reference this copy leaves out
-            unfinished[name] = exercise
-    return chosen, unfinished
+    pieces = {name: (getattr(losses, name), example) for name, (_, example) in _LOSSES.items()}
+    chosen, unfinished = _choose(functions, pieces)
+    return chosen, {name: _LOSSES[name][0] for name in unfinished}
 
 
 def loss_explorer(

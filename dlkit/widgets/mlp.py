@@ -4,10 +4,11 @@ from __future__ import annotations
 
 import numpy as np
 
-from .. import init, layers, plot, yours_or_reference
+from .. import init as init_module
+from .. import layers, plot
 from .._validation import check_choice, check_int
 from ..data import DATASETS
-from ._base import _bind, _Interactive, _runs, _unfinished
+from ._base import _bind, _choose, _Interactive, _unfinished
 
 #: the exercises of notebook 02 whose functions the playground runs
 _EXERCISES = {"init_params": "Exercise 3 (init_params)", "mlp_forward": "Exercise 4 (mlp_forward)"}
@@ -44,18 +45,13 @@ class MLPPlayground(_Interactive):
         mlp_forward=None,
     ):
         super().__init__()
-        self.init_params, self.mlp_forward = _pick(init_params, mlp_forward)
+        given = {"init_params": init_params, "mlp_forward": mlp_forward}
+        #: the functions to run, and the names of those still to write
+        chosen, self.unfinished = _choose(given, _PIECES)
+        self.init_params, self.mlp_forward = chosen["init_params"], chosen["mlp_forward"]
         self._yours = init_params is not None or mlp_forward is not None
         if mlp_forward is not None:  # Exercise 4 asks for these hidden activations only
             self.activations = ("relu", "tanh", "sigmoid")
-        self.unfinished = [  # the names of the functions still to write
-            name
-            for name, fn, example in (
-                ("init_params", self.init_params, _INIT_EXAMPLE),
-                ("mlp_forward", self.mlp_forward, _FORWARD_EXAMPLE),
-            )
-            if not _runs(fn, *example())
-        ]
         self.dataset = check_choice(dataset, "dataset", self.datasets)
         self.hidden = check_int(hidden, "hidden", minimum=1)
         self.activation = check_choice(activation, "activation", self.activations)
@@ -177,16 +173,12 @@ def _FORWARD_EXAMPLE():
     return np.zeros((1, 2)), [(np.zeros((2, 2)), np.zeros(2))], "relu", "softmax"
 
 
-def _pick(init_params, mlp_forward):
-    """The student's functions (dlkit's references while they are stubs, where this copy
-    carries them); dlkit's references when none are given."""
-    chosen = []
-    for yours, reference, example in (
-        (init_params, init.init_params, _INIT_EXAMPLE),
-        (mlp_forward, layers.mlp_forward, _FORWARD_EXAMPLE),
-    ):
-        chosen.append(yours_or_reference(yours, reference, *example(), say=None))
-    return chosen
+#: The pieces of notebook 02 the playground runs, with a tiny call each (``init`` is also
+#: the name of a setting, hence the module's other name here).
+_PIECES = {
+    "init_params": (init_module.init_params, _INIT_EXAMPLE),
+    "mlp_forward": (layers.mlp_forward, _FORWARD_EXAMPLE),
+}
 
 
 def mlp_playground(

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import numpy as np
 
-from .. import recurrent, yours_or_reference
+from .. import recurrent
 from .._validation import check_int
-from ._base import _bind, _Interactive, _slider, _unfinished, _written
+from ._base import _bind, _choose, _Interactive, _slider, _unfinished
 
 #: tiny calls that tell a student's function from its stub (one sequence, one step, one unit)
 _EXAMPLES = {
@@ -35,12 +35,6 @@ _EXERCISES = {
     "rnn_backward": "Exercise 5 (rnn_backward)",
     "clip_gradients": "Exercise 6 (clip_gradients)",
 }
-
-
-def _pick(name: str, given):
-    """dlkit's function when none is given; else the student's, or dlkit's reference while
-    the student's is a stub and this copy of dlkit carries it (dlkit.yours_or_reference)."""
-    return yours_or_reference(given, getattr(recurrent, name), *_EXAMPLES[name], say=None)
 
 
 class GradientThroughTime(_Interactive):
@@ -78,15 +72,14 @@ class GradientThroughTime(_Interactive):
         clip_gradients=None,
     ):
         super().__init__()
-        self.functions = {
-            "rnn_forward": _pick("rnn_forward", rnn_forward),
-            "rnn_backward": _pick("rnn_backward", rnn_backward),
-            "clip_gradients": _pick("clip_gradients", clip_gradients),
+        given = {
+            "rnn_forward": rnn_forward,
+            "rnn_backward": rnn_backward,
+            "clip_gradients": clip_gradients,
         }
-        #: which exercises are still stubs (their curves say "finish ...")
-        self.unfinished = [
-            name for name, fn in self.functions.items() if not _written(fn, *_EXAMPLES[name])
-        ]
+        pieces = {name: (getattr(recurrent, name), _EXAMPLES[name]) for name in given}
+        #: the functions to run, and which are still stubs (their curves say "finish ...")
+        self.functions, self.unfinished = _choose(given, pieces)
         self.T = check_int(T, "T", minimum=2)
         self.scale = float(scale)
         if activation not in self.activations:

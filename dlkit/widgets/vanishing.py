@@ -4,12 +4,12 @@ from __future__ import annotations
 
 import numpy as np
 
-from .. import activations, layers, yours_or_reference
+from .. import activations, layers
 from .._validation import check_int, check_rng
 from ..layers import Activation, Dense
 from ..losses import categorical_cross_entropy_grad, one_hot
 from ..models import build_mlp
-from ._base import _bind, _Interactive, _unfinished, _written
+from ._base import _bind, _choose, _Interactive, _unfinished
 
 #: The pieces of notebook 04 the backward pass is made of, with a tiny call that tells a
 #: written one from a stub: your ``dense_backward``, ``sigmoid_grad`` and ``relu_grad``.
@@ -26,12 +26,7 @@ def _pieces(given: dict) -> tuple[dict, list[str]]:
     A piece you pass runs once written; before that dlkit's reference runs where this copy
     of dlkit carries it (a student copy leaves notebook 04's answers out until it is due).
     """
-    chosen, unfinished = {}, []
-    for name, (reference, example) in _PIECES.items():
-        chosen[name] = yours_or_reference(given.get(name), reference, *example, say=None)
-        if not _written(chosen[name], *example):
-            unfinished.append(name)
-    return chosen, unfinished
+    return _choose(given, _PIECES)
 
 
 class VanishingGradients(_Interactive):

@@ -845,47 +845,14 @@ def test_adam_written_out_anywhere_is_left_out_until_05_is_due():
 
 
 # --- notebook 10: no released code computes its answers ----------------------------------
-#: the student's functions of notebook 10, as its solutions write them (plain NumPy)
-STUDENT_10 = """
-import numpy as np
+def _student_10() -> str:
+    """The student's functions of notebook 10: its solution cells, as the source holds them."""
+    nb = notebooks.read(ROOT / "source" / "10_recurrent" / "10_recurrent.ipynb")
+    exercises = notebooks.exercises(nb)
+    names = ("embedding_forward", "embedding_backward", "rnn_step", "rnn_forward")
+    names += ("rnn_backward", "clip_gradients")
+    return "import numpy as np\n\n" + "\n\n".join(exercises[n].solution.source for n in names)
 
-def embedding_forward(ids, E):
-    return np.asarray(E)[np.asarray(ids)]
-
-def embedding_backward(dout, ids, vocab_size):
-    dout = np.asarray(dout, dtype=float)
-    dE = np.zeros((vocab_size, dout.shape[-1]))
-    np.add.at(dE, np.asarray(ids).reshape(-1), dout.reshape(-1, dout.shape[-1]))
-    return dE
-
-def rnn_forward(X, h0, Wx, Wh, b):
-    H = np.zeros((X.shape[0], X.shape[1], Wh.shape[0]))
-    h = h0
-    for t in range(X.shape[1]):
-        h = np.tanh(X[:, t] @ Wx + h @ Wh + b)
-        H[:, t] = h
-    return H, (X, h0, Wx, Wh, b, H)
-
-def rnn_backward(dH, cache):
-    X, h0, Wx, Wh, b, H = cache
-    dX = np.zeros_like(X, dtype=float)
-    dWx, dWh, db = np.zeros_like(Wx), np.zeros_like(Wh), np.zeros_like(b)
-    dh_next = np.zeros_like(h0)
-    for t in range(X.shape[1] - 1, -1, -1):
-        h_prev = h0 if t == 0 else H[:, t - 1]
-        da = (dH[:, t] + dh_next) * (1.0 - H[:, t] ** 2)
-        dX[:, t] = da @ Wx.T
-        dWx += X[:, t].T @ da
-        dWh += h_prev.T @ da
-        db += da.sum(axis=0)
-        dh_next = da @ Wh.T
-    return dX, dh_next, dWx, dWh, db
-
-def clip_gradients(grads, max_norm):
-    norm = np.sqrt(sum(np.sum(np.asarray(g, dtype=float) ** 2) for g in grads))
-    scale = max_norm / norm if norm > max_norm else 1.0
-    return [np.asarray(g, dtype=float) * scale for g in grads]
-"""
 
 #: what each kept object of notebook 10 computes, with dlkit's defaults or the functions given
 USES_10 = """
@@ -947,7 +914,7 @@ print(json.dumps(out))
 
 def _run_10(root, tmp_path):
     result = subprocess.run(
-        [sys.executable, "-c", PROBE_10, str(root), STUDENT_10, USES_10],
+        [sys.executable, "-c", PROBE_10, str(root), _student_10(), USES_10],
         cwd=tmp_path,
         capture_output=True,
         text=True,

@@ -215,8 +215,8 @@ def gradient_through_time(
     last = float(np.linalg.norm(g))
     if activation == "identity":
         return last * float(scale) ** np.arange(T - 1, -1, -1, dtype=float)
-    forward = globals()["rnn_forward"] if rnn_forward is None else rnn_forward
-    backward = globals()["rnn_backward"] if rnn_backward is None else rnn_backward
+    run = _pieces({"rnn_forward": rnn_forward, "rnn_backward": rnn_backward})
+    forward, backward = run["rnn_forward"], run["rnn_backward"]
     inputs = np.stack([X[:, t] @ Wx for t in range(T)], axis=1)  # x_t @ Wx, step by step
     _, cache = forward(inputs, np.zeros((n_samples, hidden)), np.eye(hidden), Wh, np.zeros(hidden))
     dH = np.zeros((n_samples, T, hidden))

@@ -27,7 +27,8 @@ landscapes   2-D loss surfaces (ravine, Rosenbrock, saddle) and an optimizer's p
 conv         2-D convolution (im2col) and max pooling on (N, C, H, W) batches, with their
              backward passes
 recurrent    embeddings, the vanilla RNN (step, forward, backpropagation through time),
-             clipping by global norm, a memory task and a small RNN trained on it
+             clipping by global norm, a memory task and a small RNN trained on it, a toy
+             grammar's text and sampling with a temperature
 
 Above it:
 

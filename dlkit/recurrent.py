@@ -12,12 +12,16 @@ and two biases whose sum is ``b``.
 Also here: a synthetic task that needs memory (:func:`memory_task`), a small
 embedding + RNN + softmax classifier trained with Adam and clipping
 (:func:`train_memory_rnn`), and the gradient that reaches each earlier step
-(:func:`gradient_through_time`) that the widget of notebook 10 draws.
+(:func:`gradient_through_time`) that the widget of notebook 10 draws; and for text, a
+small generated grammar (:func:`toy_text`, :func:`text_scores`), character windows
+(:func:`char_windows`) and sampling with a temperature (:func:`with_temperature`,
+:func:`sample_text`).
 """
 
 from __future__ import annotations
 
 import numbers
+import re
 
 import numpy as np
 
@@ -35,6 +39,11 @@ __all__ = [
     "memory_task",
     "train_memory_rnn",
     "memory_rnn_predict",
+    "toy_text",
+    "text_scores",
+    "char_windows",
+    "with_temperature",
+    "sample_text",
 ]
 
 
@@ -384,3 +393,175 @@ def train_memory_rnn(
         history["accuracy"].append(float(np.mean(P.argmax(axis=1) == y)))
         history["grad_norm"].append(biggest)
     return params, history
+
+
+# ------------------------------------------------------------------------------ text, a character at a time
+
+# A small grammar of our own: every sentence is
+#   det [adj] noun verb det [adj] noun [place].
+# with "an" before a vowel, so a model must learn spelling, word order and that one rule.
+_DETERMINERS = ("the", "a")
+_ADJECTIVES = ("small", "old", "red", "quiet", "happy", "clever", "tall")
+_NOUNS = ("cat", "dog", "robot", "student", "teacher", "bird", "child", "farmer", "fox", "owl")
+_VERBS = ("sees", "likes", "finds", "follows", "draws", "reads", "paints", "helps", "calls")
+_PLACES = ("in the garden", "by the river", "at night", "on the hill", "after school")
+
+
+def _noun_phrase(rng) -> list[str]:
+    words = [str(rng.choice(_ADJECTIVES))] if rng.random() < 0.5 else []
+    words.append(str(rng.choice(_NOUNS)))
+    det = str(rng.choice(_DETERMINERS))
+    if det == "a" and words[0][0] in "aeiou":
+        det = "an"
+    return [det, *words]
+
+
+def toy_text(n_sentences: int = 700, rng=None) -> str:
+    """``n_sentences`` sentences of a small English grammar, joined by single spaces.
+
+    Each sentence is ``det [adj] noun verb det [adj] noun [place].``, lower case, with
+    "an" before a vowel (``"an old owl sees the cat by the river."``): 7 adjectives, 10
+    nouns, 9 verbs and 5 places, written with 26 characters (24 letters, space and full stop). Generated, not downloaded: the
+    same ``rng`` gives the same text. :func:`text_scores` says how much of a text the
+    grammar could have written.
+    """
+    n_sentences = check_int(n_sentences, "n_sentences", minimum=1)
+    rng = check_rng(rng)
+    sentences = []
+    for _ in range(n_sentences):
+        words = [*_noun_phrase(rng), str(rng.choice(_VERBS)), *_noun_phrase(rng)]
+        if rng.random() < 0.5:
+            words.append(str(rng.choice(_PLACES)))
+        sentences.append(" ".join(words) + ".")
+    return " ".join(sentences)
+
+
+def _grammar_pattern():
+    det = r"(?:the|a|an)"
+    adj = "(?:" + "|".join(_ADJECTIVES) + ")"
+    noun_phrase = rf"{det} (?:{adj} )?(?:{'|'.join(_NOUNS)})"
+    verb = "(?:" + "|".join(_VERBS) + ")"
+    place = "(?:" + "|".join(_PLACES) + ")"
+    return re.compile(rf"{noun_phrase} {verb} {noun_phrase}(?: {place})?")
+
+
+def _a_or_an_right(sentence: str) -> bool:
+    words = sentence.split()
+    return all(
+        (nxt[0] in "aeiou") == (word == "an")
+        for word, nxt in zip(words, words[1:], strict=False)
+        if word in ("a", "an")
+    )
+
+
+def text_scores(text: str) -> dict[str, float]:
+    """How much of ``text`` the grammar of :func:`toy_text` could have written.
+
+    Returns shares in [0, 1]: ``"words"``, the words (split at spaces and full stops) that
+    are words of the grammar; ``"sentences"``, the complete sentences (between full stops;
+    an unfinished last one is not counted) that the grammar makes, "a"/"an" included;
+    ``"distinct"``, distinct runs of three words over all runs of three words (a full stop
+    counts as a word): low when the text repeats itself.
+    """
+    if not isinstance(text, str):
+        raise TypeError(f"text must be a str; got {type(text).__name__}.")
+    known = set(" ".join((*_DETERMINERS, "an", *_ADJECTIVES, *_NOUNS, *_VERBS, *_PLACES)).split())
+    words = text.replace(".", " ").split()
+    sentences = [s.strip() for s in text.split(".")[:-1]]
+    tokens = text.replace(".", " .").split()
+    triples = list(zip(tokens, tokens[1:], tokens[2:], strict=False))
+    pattern = _grammar_pattern()
+    good = [bool(pattern.fullmatch(s)) and _a_or_an_right(s) for s in sentences]
+    return {
+        "words": float(np.mean([w in known for w in words])) if words else 0.0,
+        "sentences": float(np.mean(good)) if sentences else 0.0,
+        "distinct": len(set(triples)) / len(triples) if triples else 0.0,
+    }
+
+
+def char_windows(text: str, T: int):
+    """Every window of ``T`` characters of ``text`` and the character after it, as ids.
+
+    Returns ``(ids, next_ids, alphabet)``: ``ids`` int (N, T) with N = len(text) - T,
+    ``next_ids`` (N,), and ``alphabet`` the sorted distinct characters as one string
+    (id ``i`` is ``alphabet[i]``).
+    """
+    if not isinstance(text, str):
+        raise TypeError(f"text must be a str; got {type(text).__name__}.")
+    T = check_int(T, "T", minimum=1)
+    if len(text) <= T:
+        raise ValueError(
+            f"text has {len(text)} characters, too few for windows of T={T}: "
+            "pass a longer text or a smaller T."
+        )
+    alphabet = "".join(sorted(set(text)))
+    codes = np.searchsorted(np.array(list(alphabet)), np.array(list(text)))
+    ids = np.lib.stride_tricks.sliding_window_view(codes[:-1], T).copy()
+    return ids, codes[T:].copy(), alphabet
+
+
+def with_temperature(probs, temperature: float) -> np.ndarray:
+    """Re-weight probability rows by a temperature: ``softmax(log(probs) / temperature)``.
+
+    That is ``p_i ** (1 / temperature)``, renormalised along the last axis: 1 leaves the
+    rows as they are, below 1 sharpens them towards their largest entry, above 1 flattens
+    them towards uniform. ``temperature=0`` is the limit: all the weight on the largest
+    entry (the first one on ties).
+    """
+    probs = as_float_array(probs, "probs", ndim=(1, 2))
+    if np.any(probs < 0):
+        raise ValueError("probs must be probabilities (>= 0); got a negative entry.")
+    temperature = float(temperature)
+    if not np.isfinite(temperature) or temperature < 0:
+        raise ValueError(f"temperature must be a finite number >= 0; got {temperature}.")
+    if temperature == 0:
+        out = np.zeros_like(probs)
+        np.put_along_axis(out, probs.argmax(axis=-1)[..., None], 1.0, axis=-1)
+        return out
+    with np.errstate(divide="ignore"):
+        logits = np.log(probs) / temperature
+    logits = logits - logits.max(axis=-1, keepdims=True)
+    weights = np.exp(logits)
+    return weights / weights.sum(axis=-1, keepdims=True)
+
+
+def sample_text(
+    predict,
+    start: str,
+    n_chars: int,
+    alphabet: str,
+    *,
+    T: int,
+    temperature: float = 1.0,
+    n_samples: int = 1,
+    rng=None,
+) -> list[str]:
+    """Let a next-character model write: ``n_samples`` continuations of ``start``.
+
+    ``predict`` maps ids (n, T) to probabilities (n, len(alphabet)) of the next character
+    (a trained :class:`~dlkit.models.Sequential`'s ``predict``). Each step feeds the last
+    ``T`` characters of every sample, re-weights the probabilities by
+    :func:`with_temperature` and draws the next character from them. Returns the
+    ``n_samples`` texts, ``start`` included, each ``len(start) + n_chars`` long.
+    """
+    if not isinstance(start, str) or len(start) < T:
+        raise ValueError(
+            f"start must be a str of at least T={T} characters (the model reads T at a time); "
+            f"got {start!r}."
+        )
+    unknown = sorted(set(start) - set(alphabet))
+    if unknown:
+        raise ValueError(
+            f"start has characters the model never saw: {unknown}; use only {alphabet!r}."
+        )
+    n_chars = check_int(n_chars, "n_chars", minimum=0)
+    n_samples = check_int(n_samples, "n_samples", minimum=1)
+    rng = check_rng(rng)
+    codes = np.empty((n_samples, len(start) + n_chars), dtype=np.intp)
+    codes[:, : len(start)] = [alphabet.index(c) for c in start]
+    for i in range(len(start), codes.shape[1]):
+        probs = with_temperature(predict(codes[:, i - T : i]), temperature)
+        cumulative = probs.cumsum(axis=1)
+        draws = rng.random((n_samples, 1)) * cumulative[:, -1:]
+        codes[:, i] = np.minimum((cumulative <= draws).sum(axis=1), len(alphabet) - 1)
+    return ["".join(alphabet[c] for c in row) for row in codes]

@@ -137,3 +137,81 @@ def test_10_a_small_embedding_start_lets_the_gradient_reach_the_first_step():
     assert round(large_tanh, 2) == 0.84 and round(large_reach, 3) == 0.003  # "0.3% arrives"
     Wh = layers.SimpleRNN(16, input_dim=8, rng=1).params["Wh"]
     assert np.allclose(np.linalg.svd(Wh, compute_uv=False), 1.0)  # "singular values all equal 1"
+
+
+# ------------------------------------------------------------------------------ section 7: text
+
+
+@functools.cache
+def _char_model():
+    from dlkit import layers, models
+
+    text = recurrent.toy_text(700, rng=0)
+    ids, next_ids, alphabet = recurrent.char_windows(text, T=24)
+    model = models.Sequential(
+        layers.Embedding(len(alphabet), 16, rng=0),
+        layers.SimpleRNN(64, rng=1),
+        layers.Dense(64, len(alphabet), rng=2),
+        layers.Softmax(),
+    )
+    model.compile(optimizer="adam", loss="categorical_cross_entropy", metrics=["accuracy"], lr=0.01)
+    model.fit(ids, next_ids, epochs=3, batch_size=64, rng=0, verbose=0)
+    return text, alphabet, model
+
+
+def test_10_the_text_and_its_windows():
+    text, alphabet, _ = _char_model()
+    assert text.count(".") == 700 and 24_000 < len(text) < 26_000  # "about 25,000 characters"
+    assert len(alphabet) == 26
+    example = recurrent.text_scores("an old owl sees the cat by the river.")
+    assert example["words"] == example["sentences"] == 1.0  # the prose's example is grammatical
+
+
+def test_10_temperature_moves_weight_to_the_wrong_letters():
+    text, alphabet, model = _char_model()
+    probs = model.predict(np.array([[alphabet.index(c) for c in " happy student sees the "]]))[0]
+    starts = sorted({w[0] for w in recurrent._ADJECTIVES + recurrent._NOUNS})
+    assert "".join(starts) == "bcdfhoqrst"  # "ten letters can start the next word"
+    rest = {}
+    for tau in (0.5, 1.0, 2.0):
+        q = recurrent.with_temperature(probs, tau)
+        good = [q[alphabet.index(c)] for c in starts]
+        rest[tau] = 1 - sum(good)
+        assert max(good) == q[alphabet.index("t")]  # "t" a little more
+        assert all(0.05 < g < 0.25 for g in good if g != q[alphabet.index("b")])  # about 0.1 each
+    assert rest[0.5] < 1e-4 and round(rest[1.0], 3) == 0.003 and round(rest[2.0], 2) == 0.04
+
+
+def _scores(tau):
+    text, alphabet, model = _char_model()
+    samples = recurrent.sample_text(
+        model.predict, text[:24], 300, alphabet, T=24, temperature=tau, n_samples=20, rng=0
+    )
+    written = " ".join(s[24:].split(".", 1)[-1] for s in samples)
+    return recurrent.text_scores(written), written
+
+
+def test_10_scores_of_the_samples_by_temperature():
+    scores = {tau: _scores(tau)[0] for tau in (0.25, 0.5, 0.75, 1.0, 1.25, 1.5, 1.75, 2.0)}
+    assert all(0.96 <= round(scores[t]["words"], 2) <= 0.99 for t in (0.25, 0.5, 0.75, 1.0))
+    assert round(scores[1.5]["words"], 2) == 0.80 and round(scores[2.0]["words"], 2) == 0.56
+    assert round(scores[0.25]["distinct"], 2) == 0.18 and round(scores[1.0]["distinct"], 2) == 0.52
+    assert all(s["sentences"] <= 0.21 for s in scores.values())  # "at most about one in five"
+    assert max(s["sentences"] for s in scores.values()) > 0.19
+    _, written = _scores(1.0)
+    own = recurrent.text_scores(recurrent.toy_text(300, rng=1)[: len(written)])
+    assert round(own["distinct"], 2) == 0.55 and own["words"] == 1.0
+
+
+def test_10_the_samples_quoted():
+    text, alphabet, model = _char_model()
+
+    def sample(tau):
+        return recurrent.sample_text(
+            model.predict, text[:24], 150, alphabet, T=24, temperature=tau, rng=1
+        )[0]
+
+    assert sample(0).endswith("finds the teacher finds the teacher fin")  # the greedy loop
+    assert "the farmer finds the teacher paints the owl" in sample(0.5)
+    assert "a old owl" in sample(1.0)
+    assert "the rover" in sample(1.5) and "pight lerows" in sample(1.5)

@@ -92,6 +92,19 @@ def bench_sliders(moves: int = 30) -> None:
     _ = convolution.widget
     through_time = widgets.gradient_through_time_explorer()
     _ = through_time.widget
+    # notebook 10's next-character model (untrained: the same work per character written)
+    from dlkit import layers, models, recurrent
+
+    text = recurrent.toy_text(50, rng=0)
+    alphabet = " .abcdefghiklmnopqrstuvwxy"
+    char_model = models.Sequential(
+        layers.Embedding(len(alphabet), 16, rng=0),
+        layers.SimpleRNN(64, rng=1),
+        layers.Dense(64, len(alphabet), rng=2),
+        layers.Softmax(),
+    )
+    temperature = widgets.temperature_explorer(char_model.predict, alphabet, text[:24], T=24)
+    _ = temperature.widget
     for label, move in (
         (
             "neuron explorer: move w1, redraw PNG",
@@ -152,6 +165,10 @@ def bench_sliders(moves: int = 30) -> None:
         (
             "gradients through time explorer: scale of Wh 0.5-3",
             lambda i: setattr(through_time.controls[1], "value", 0.5 + 2.5 * i / moves),
+        ),
+        (
+            "temperature explorer: temperature 0-2.5, 160 new characters each",
+            lambda i: setattr(temperature.controls[0], "value", round(2.5 * (i + 1) / moves, 2)),
         ),
     ):
         samples = []

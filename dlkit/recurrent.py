@@ -41,6 +41,7 @@ __all__ = [
     "memory_rnn_predict",
     "toy_text",
     "text_scores",
+    "unknown_words",
     "char_windows",
     "with_temperature",
     "sample_text",
@@ -407,6 +408,11 @@ _VERBS = ("sees", "likes", "finds", "follows", "draws", "reads", "paints", "help
 _PLACES = ("in the garden", "by the river", "at night", "on the hill", "after school")
 
 
+_KNOWN_WORDS = frozenset(
+    " ".join((*_DETERMINERS, "an", *_ADJECTIVES, *_NOUNS, *_VERBS, *_PLACES)).split()
+)
+
+
 def _noun_phrase(rng) -> list[str]:
     words = [str(rng.choice(_ADJECTIVES))] if rng.random() < 0.5 else []
     words.append(str(rng.choice(_NOUNS)))
@@ -465,7 +471,6 @@ def text_scores(text: str) -> dict[str, float]:
     """
     if not isinstance(text, str):
         raise TypeError(f"text must be a str; got {type(text).__name__}.")
-    known = set(" ".join((*_DETERMINERS, "an", *_ADJECTIVES, *_NOUNS, *_VERBS, *_PLACES)).split())
     words = text.replace(".", " ").split()
     sentences = [s.strip() for s in text.split(".")[:-1]]
     tokens = text.replace(".", " .").split()
@@ -473,10 +478,18 @@ def text_scores(text: str) -> dict[str, float]:
     pattern = _grammar_pattern()
     good = [bool(pattern.fullmatch(s)) and _a_or_an_right(s) for s in sentences]
     return {
-        "words": float(np.mean([w in known for w in words])) if words else 0.0,
+        "words": float(np.mean([w in _KNOWN_WORDS for w in words])) if words else 0.0,
         "sentences": float(np.mean(good)) if sentences else 0.0,
         "distinct": len(set(triples)) / len(triples) if triples else 0.0,
     }
+
+
+def unknown_words(text: str) -> list[str]:
+    """The distinct words of ``text`` (split at spaces and full stops) that the grammar of
+    :func:`toy_text` does not have, sorted."""
+    if not isinstance(text, str):
+        raise TypeError(f"text must be a str; got {type(text).__name__}.")
+    return sorted(set(text.replace(".", " ").split()) - _KNOWN_WORDS)
 
 
 def char_windows(text: str, T: int):

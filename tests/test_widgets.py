@@ -832,3 +832,92 @@ def test_regularization_explorer_trains_with_the_functions_it_is_given(monkeypat
     l2.value = 0.0
     dropout.value = 0.3
     assert ex.draw()["todo"] == "finish Exercise 3 (dropout_backward)"
+
+
+def _bigram_model(text, alphabet):
+    """A next-character 'model' that reads only the last character: counts from ``text``."""
+    from dlkit import recurrent
+
+    ids, next_ids, _ = recurrent.char_windows(text, 1)
+    table = np.full((len(alphabet), len(alphabet)), 0.01)
+    np.add.at(table, (ids[:, 0], next_ids), 1.0)
+    table /= table.sum(axis=1, keepdims=True)
+    return lambda windows: table[np.asarray(windows)[:, -1]]
+
+
+def test_temperature_explorer_follows_its_controls():
+    from dlkit import recurrent
+
+    text = recurrent.toy_text(300, rng=0)
+    alphabet = recurrent.char_windows(text, 1)[2]
+    predict = _bigram_model(text, alphabet)
+    ex = widgets.temperature_explorer(
+        predict, alphabet, text[:24], T=24, context=" happy student sees the "
+    )
+    _ = ex.widget
+    temperature, seed = ex.controls
+    assert ex.axes[0].get_yscale() == "log"
+    before = ex.draw()
+    assert (
+        before["text"]
+        == recurrent.sample_text(predict, text[:24], 160, alphabet, T=24, temperature=1.0, rng=0)[
+            0
+        ][24:]
+    )
+    png = ex._image.value
+    temperature.value = 0.3  # sharper: the likeliest character gains, the text repeats more
+    sharp = ex.draw()
+    top = int(np.argmax(before["probs"]))
+    assert sharp["probs"][top] > before["probs"][top]
+    assert np.allclose(sharp["probs"], recurrent.with_temperature(ex.probs, 0.3))
+    assert ex._image.value != png and "τ = 0.30" in ex._titles[0].get_text()
+    assert sharp["scores"]["distinct"] < before["scores"]["distinct"]
+    temperature.value = 2.5  # flatter: misspellings
+    flat = ex.draw()
+    assert flat["unknown"] and flat["scores"]["words"] < sharp["scores"]["words"]
+    listed = ex._text.get_text().split("not words of the grammar:")[1]
+    assert flat["unknown"][0] in listed and f"and {len(flat['unknown']) - 10} more" in listed
+    bar_tops = [bar.get_height() + bar.get_y() for bar in ex._bars]
+    assert np.allclose(bar_tops, np.maximum(flat["probs"], 1e-7))
+    seed.value = 3  # another text at the same temperature
+    assert ex.draw()["text"] != flat["text"] and "sample 3" in ex._titles[1].get_text()
+    seed.value = 0  # back: the same text as before, from the kept samples
+    assert ex.draw()["text"] == flat["text"]
+
+
+def test_temperature_explorer_says_what_to_finish_for_a_model_that_cannot_run():
+    def stub_model(windows):
+        raise NotImplementedError  # the student's rnn_forward, still a stub
+
+    alphabet = " .abcdefghiklmnopqrstuvwxy"
+    ex = widgets.TemperatureExplorer(stub_model, alphabet, "the cat sees the dog. the ", T=24)
+    assert ex.unfinished
+    out = ex.draw()
+    assert out["probs"] is None and ex._note.get_visible()
+    assert "finish Exercises 1-5" in ex._note.get_text()
+    assert ex.render_png()[:4] == b"\x89PNG"  # a panel, never an exception
+
+
+@pytest.mark.parametrize(
+    "kwargs, error, message",
+    [
+        ({"predict": None}, TypeError, "predict must be a function"),
+        ({"alphabet": "aab"}, ValueError, "alphabet must be a str of distinct"),
+        ({"start": "short"}, ValueError, "start must be a str of at least T=24"),
+        ({"context": "the cat sees the dog; the"}, ValueError, "never saw: \\[';'\\]"),
+        ({"predict": lambda w: np.ones((len(w), 3)) / 3}, ValueError, "expected \\(26,\\)"),
+    ],
+)
+def test_temperature_explorer_checks_its_arguments(kwargs, error, message):
+    from dlkit import recurrent
+
+    text = recurrent.toy_text(50, rng=0)
+    alphabet = " .abcdefghiklmnopqrstuvwxy"
+    args = {
+        "predict": lambda w: np.full((len(w), 26), 1 / 26),
+        "alphabet": alphabet,
+        "start": text[:24],
+        "T": 24,
+    } | kwargs
+    with pytest.raises(error, match=message):
+        widgets.TemperatureExplorer(**args)

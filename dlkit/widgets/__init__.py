@@ -23,6 +23,8 @@ module              explorer                                                    
 ``conv``            :func:`conv_explorer`: a 3x3 kernel, stride, padding on a digit 09
 ``through_time``    :func:`gradient_through_time_explorer`: gradients through      10
                     time, the scale of Wh, tanh', clipping
+``text``            :func:`temperature_explorer`: a next-character model writes   10
+                    at the temperature you set
 ==================  ============================================================  ========
 """
 
@@ -56,6 +58,8 @@ _HOME = {
     "conv_explorer": "conv",
     "GradientThroughTime": "through_time",
     "gradient_through_time_explorer": "through_time",
+    "TemperatureExplorer": "text",
+    "temperature_explorer": "text",
 }
 
 __all__ = list(_HOME)

@@ -134,9 +134,12 @@ def _not_written(yours, reference):
     reference can stand in: a wrapper that calls it and turns the stub's bare
     NotImplementedError into one that says what to do, e.g. ``this cell runs your
     conv2d_forward, which is not written yet: finish Exercise 5 of 09_convolutions
-    (conv2d_forward) and run this cell again``. The exercise is the one ``reference``
-    belongs to (dlkit/_exercises.py, written from the notebooks), else just your function.
-    Any other error, and what yours returns once it runs, pass through unchanged."""
+    (conv2d_forward), then run the cells again from the first one that stopped with this
+    message`` (the first is this cell, or one above that built what this one uses). The
+    exercise is the one ``reference`` belongs to (dlkit/_exercises.py, written from the
+    notebooks), else the message names just your function. Any other error passes through
+    unchanged. Stateless on purpose: a recorded call (course/record.py) keys a function it
+    is given by what its closure holds."""
     mine = getattr(yours, "__name__", "function")
     ref = getattr(reference, "__func__", reference)
     table = importlib.import_module(f"{__name__}._exercises").EXERCISES
@@ -147,8 +150,8 @@ def _not_written(yours, reference):
         notebook, number = where
         todo = f"Exercise {number} of {notebook} ({getattr(ref, '__name__', mine)})"
     message = (
-        f"this cell runs your {mine}, which is not written yet: finish {todo} "
-        "and run this cell again"
+        f"this cell runs your {mine}, which is not written yet: finish {todo}, then run the "
+        "cells again from the first one that stopped with this message"
     )
 
     @functools.wraps(yours, updated=())
@@ -156,7 +159,7 @@ def _not_written(yours, reference):
         try:
             return yours(*args, **kwargs)
         except NotImplementedError as error:
-            if type(error) is not NotImplementedError:  # dlkit's Unreleased, say: its own words
+            if type(error) is not NotImplementedError:  # a left-out reference's, say: as it is
                 raise
             raise NotImplementedError(message) from None
 

@@ -327,7 +327,7 @@ _ANSI = re.compile(r"\x1b\[[0-9;]*m")
 #: (dlkit.yours_or_reference in a student copy): one line saying what to finish.
 FINISH = re.compile(
     r"this cell runs your \w+, which is not written yet: finish (Exercise \d+ of \w+ \(\w+\)|"
-    r"your \w+) and run this cell again"
+    r"your \w+), then run the cells again from the first one that stopped with this message"
 )
 
 

@@ -129,7 +129,8 @@ def test_only_unfinished_exercises_may_fail():
     assert not allowed(_cell("sigmoid(z)", ename=stub, traceback=deep))
     finish = (
         "this cell runs your sigmoid, which is not written yet: finish Exercise 2 of "
-        "01_perceptron (sigmoid) and run this cell again"
+        "01_perceptron (sigmoid), then run the cells again from the first one that stopped "
+        "with this message"
     )
     wrapper = "/venv/lib/python3.13/site-packages/dlkit/__init__.py in not_written_yet()\n"
     told = [*STUB_TRACEBACK[:3], layer, wrapper, f"NotImplementedError: {finish}"]

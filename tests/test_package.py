@@ -122,7 +122,8 @@ def test_a_demo_that_runs_your_stub_says_which_exercise_to_finish(monkeypatch):
     notebook, number = EXERCISES["dlkit.conv.conv2d_forward"]  # 09_convolutions, 5
     assert str(caught.value) == (
         f"this cell runs your conv2d_forward, which is not written yet: finish Exercise {number} "
-        f"of {notebook} (conv2d_forward) and run this cell again"
+        f"of {notebook} (conv2d_forward), then run the cells again from the first one that "
+        "stopped with this message"
     )
     assert type(caught.value) is NotImplementedError  # so a cell's `except` still catches it
     assert caught.value.__cause__ is None and caught.value.__suppress_context__  # one message
@@ -135,14 +136,14 @@ def test_a_demo_that_runs_your_stub_says_which_exercise_to_finish(monkeypatch):
     with pytest.raises(
         NotImplementedError,
         match=r"^this cell runs your my_loss, .*"
-        r"finish Exercise \d+ of 03_losses \(mse\) and run this cell again$",
+        r"finish Exercise \d+ of 03_losses \(mse\), then run the cells again from .*$",
     ):
         wrapped(np.zeros(3), np.ones(3))
     wrapped = dlkit.yours_or_reference(my_loss, lambda y, y_hat: 0.0, 1, 2, say=None)
     with pytest.raises(
         NotImplementedError,
         match=r"^this cell runs your my_loss, which is not "
-        r"written yet: finish your my_loss and run this cell again$",
+        r"written yet: finish your my_loss, then run the cells again from the first one .*$",
     ):
         wrapped(1, 2)
 

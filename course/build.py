@@ -5,6 +5,8 @@
 2. nbgrader's ``generate_assignment`` writes the student version into release/.
 3. nbgrader's ``generate_solution`` executes the source into solutions/, with
    outputs; widgets fall back to static figures there (``DLKIT_NO_WIDGETS=1``).
+4. dlkit/_exercises.py is written from the notebooks: which exercise (notebook and
+   number) each dlkit reference belongs to, for dlkit's messages (course/publish.py).
 
 The gradebook used while building is a throwaway one: building never touches the
 grading state under grading/.
@@ -20,6 +22,7 @@ from nbgrader.converters import GenerateAssignment, GenerateSolution
 
 from . import nbg, notebooks
 from .config import ASSIGNMENTS, ROOT, Assignment
+from .publish import EXERCISE_TABLE, exercise_table_source
 
 
 class BuildError(RuntimeError):
@@ -57,6 +60,17 @@ def sync_source(assignment: Assignment, write: bool = True) -> list[str]:
     return changed
 
 
+def sync_exercise_table(write: bool = True) -> bool:
+    """Write dlkit/_exercises.py from the notebooks of the whole course; return whether it
+    was (or would be) changed."""
+    text = exercise_table_source()
+    if EXERCISE_TABLE.exists() and EXERCISE_TABLE.read_text() == text:
+        return False
+    if write:
+        EXERCISE_TABLE.write_text(text)
+    return True
+
+
 def build(
     out: Path = ROOT,
     assignments=ASSIGNMENTS,
@@ -72,6 +86,8 @@ def build(
             changed = sync_source(a)
             if changed:
                 log(f"source/{a.id}: updated {', '.join(changed)}")
+    if sync and sync_exercise_table():
+        log(f"{EXERCISE_TABLE.relative_to(ROOT)}: updated")
     with tempfile.TemporaryDirectory(prefix="dlfs-build-") as tmp:
         cfg = nbg.load_config(
             workdir=Path(tmp), release=out / "release", solutions=out / "solutions"

@@ -7,7 +7,8 @@
 - release/ leaks neither solution code nor hidden tests;
 - with a student repository configured, no badge or install line in source/ or
   release/ points at the instructor repository (:func:`instructor_links`);
-- release/ and solutions/ are exactly what ``build`` makes from source/ (drift).
+- release/ and solutions/ are exactly what ``build`` makes from source/ (drift), and so
+  is dlkit/_exercises.py (which exercise each dlkit reference belongs to).
   release/ is compared byte for byte; solutions/ by cell sources and metadata (their
   outputs are validated by nbval in the test suite instead).
 """
@@ -20,7 +21,7 @@ import tempfile
 from pathlib import Path
 
 from . import config, notebooks
-from .build import build, sync_source
+from .build import build, sync_exercise_table, sync_source
 from .config import ASSIGNMENTS, Assignment
 
 _REGION = {
@@ -297,6 +298,10 @@ def check(
                     problems += [
                         f"{stage}/{a.id}: {p}" for p in instructor_links(notebooks.read(path))
                     ]
+    if sync_exercise_table(write=False):
+        problems.append(
+            "dlkit/_exercises.py differs from what `make build` writes; rebuild and commit"
+        )
     if drift and not problems:
         with tempfile.TemporaryDirectory(prefix="dlfs-check-") as tmp:
             build(Path(tmp), assignments, solutions=solutions, sync=False, log=lambda *_: None)

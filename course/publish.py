@@ -191,6 +191,62 @@ def exercise_references(assignments=ASSIGNMENTS) -> dict[str, dict[str, list[str
     return out
 
 
+_EXERCISE_HEADING = re.compile(r"^#+\s.*?\bExercise (\d+)\b", re.M)
+
+
+def exercise_numbers(nb) -> dict[str, int]:
+    """Exercise name -> N, from the last "## Exercise N: ..." heading above its answer cell."""
+    numbers, last = {}, None
+    for cell in nb.cells:
+        if cell.cell_type == "markdown":
+            for found in _EXERCISE_HEADING.finditer(cell.source):
+                last = int(found.group(1))
+        meta = notebooks.nbgrader_meta(cell)
+        if meta.get("solution") and cell.cell_type == "code":
+            if last is None:
+                raise ValueError(f"{meta['grade_id']}: no 'Exercise N' heading above it")
+            numbers[meta["grade_id"]] = last
+    return numbers
+
+
+def exercise_table(assignments=ASSIGNMENTS) -> dict[str, tuple[str, int]]:
+    """dlkit's reference of an exercise (the function or class of the exercise's own name
+    that its tests compare with) -> (notebook, N): the first notebook with an exercise of
+    that name (``dlkit.layers.mlp_forward``: 02, not 07's capstone version)."""
+    table: dict[str, tuple[str, int]] = {}
+    for a in assignments:
+        numbers = exercise_numbers(notebooks.read(a.path("source")))
+        for exercise, names in exercise_references([a])[a.id].items():
+            for name in names:
+                parts = name.split(".")
+                if len(parts) == 3 and parts[2] == exercise and name not in table:
+                    table[name] = (a.id, numbers[exercise])
+    return table
+
+
+#: where ``python -m course build`` writes :func:`exercise_table` for dlkit to read
+EXERCISE_TABLE = ROOT / "dlkit" / "_exercises.py"
+
+_EXERCISE_TABLE_HEAD = '''\
+"""Which exercise of the course each dlkit reference belongs to, for messages.
+
+Written by ``python -m course build`` from the notebooks (course/publish.py,
+``exercise_table``): do not edit. :func:`dlkit.yours_or_reference` names the exercise
+when a demo runs a function of the student's that is not written yet.
+"""
+
+# qualified name -> (notebook, exercise number); the exercise has the function's name
+EXERCISES = {
+'''
+
+
+def exercise_table_source(assignments=ASSIGNMENTS) -> str:
+    """The text of dlkit/_exercises.py (formatted as ruff formats it)."""
+    table = sorted(exercise_table(assignments).items(), key=lambda kv: (kv[1], kv[0]))
+    rows = [f'    "{name}": ("{nb}", {n}),' for name, (nb, n) in table]
+    return _EXERCISE_TABLE_HEAD + "\n".join(rows) + "\n}\n"
+
+
 def unplaced_exercises(assignments=ASSIGNMENTS) -> list[str]:
     """Exercises with no dlkit reference found and no entry in NO_REFERENCE."""
     return [

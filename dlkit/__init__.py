@@ -56,6 +56,7 @@ checks       assertions with actionable messages, used by the notebooks' tests
 
 from __future__ import annotations
 
+import functools
 import importlib
 
 __version__ = "0.1.0"
@@ -105,6 +106,8 @@ def yours_or_reference(yours, reference, *example, say=print):
     ``reference`` when yours is not written yet (raises NotImplementedError) and this copy
     of dlkit carries the reference; else ``yours`` still: a student copy of dlkit leaves the
     answers of an open notebook out, so the demo runs your function once you finish it.
+    Until then it runs yours in a thin wrapper whose NotImplementedError says, in one line,
+    which function to write and in which exercise (see :func:`_not_written`).
     ``say`` (print, or None for silence) is told which it is, by the reference's name.
     ``yours=None`` (nothing given: a widget's default) is dlkit's reference.
     """
@@ -117,12 +120,50 @@ def yours_or_reference(yours, reference, *example, say=print):
         if released(reference):
             chosen, why = reference, "dlkit's reference (yours is not written yet)"
         else:
-            chosen, why = yours, "yours (not written yet: finish it to run this)"
+            chosen = _not_written(yours, reference)
+            why = "yours (not written yet: finish it to run this)"
     else:
         chosen, why = yours, "yours"
     if say is not None:
         say(f"{name}: {why}")
     return chosen
+
+
+def _not_written(yours, reference):
+    """``yours`` (a stub: it raises NotImplementedError) as a demo should run it where no
+    reference can stand in: a wrapper that calls it and turns the stub's bare
+    NotImplementedError into one that says what to do, e.g. ``this cell runs your
+    conv2d_forward, which is not written yet: finish Exercise 5 of 09_convolutions
+    (conv2d_forward), then run the cells again from the first one that stopped with this
+    message`` (the first is this cell, or one above that built what this one uses). The
+    exercise is the one ``reference`` belongs to (dlkit/_exercises.py, written from the
+    notebooks), else the message names just your function. Any other error passes through
+    unchanged. Stateless on purpose: a recorded call (course/record.py) keys a function it
+    is given by what its closure holds."""
+    mine = getattr(yours, "__name__", "function")
+    ref = getattr(reference, "__func__", reference)
+    table = importlib.import_module(f"{__name__}._exercises").EXERCISES
+    where = table.get(f"{getattr(ref, '__module__', '')}.{getattr(ref, '__qualname__', '')}")
+    if where is None:
+        todo = f"your {mine}"
+    else:
+        notebook, number = where
+        todo = f"Exercise {number} of {notebook} ({getattr(ref, '__name__', mine)})"
+    message = (
+        f"this cell runs your {mine}, which is not written yet: finish {todo}, then run the "
+        "cells again from the first one that stopped with this message"
+    )
+
+    @functools.wraps(yours, updated=())
+    def not_written_yet(*args, **kwargs):
+        try:
+            return yours(*args, **kwargs)
+        except NotImplementedError as error:
+            if type(error) is not NotImplementedError:  # a left-out reference's, say: as it is
+                raise
+            raise NotImplementedError(message) from None
+
+    return not_written_yet
 
 
 def __getattr__(name: str):

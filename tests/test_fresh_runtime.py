@@ -123,6 +123,18 @@ def test_only_unfinished_exercises_may_fail():
     assert allowed(_cell("print(out)", ename="NameError", evalue="name 'out' is not defined"))
     # a NotImplementedError raised elsewhere (e.g. inside dlkit) is a bug
     assert not allowed(_cell("sigmoid(z)", ename=stub, traceback=STUB_TRACEBACK[:2] + ["x", "y"]))
+    # a stub that dlkit runs (a layer given the student's function) must say what to finish
+    layer = "/venv/lib/python3.13/site-packages/dlkit/layers.py in forward(self, X)\n---> 9 ...\n"
+    deep = [*STUB_TRACEBACK[:3], layer, *STUB_TRACEBACK[3:]]
+    assert not allowed(_cell("sigmoid(z)", ename=stub, traceback=deep))
+    finish = (
+        "this cell runs your sigmoid, which is not written yet: finish Exercise 2 of "
+        "01_perceptron (sigmoid), then run the cells again from the first one that stopped "
+        "with this message"
+    )
+    wrapper = "/venv/lib/python3.13/site-packages/dlkit/__init__.py in not_written_yet()\n"
+    told = [*STUB_TRACEBACK[:3], layer, wrapper, f"NotImplementedError: {finish}"]
+    assert allowed(_cell("sigmoid(z)", ename=stub, evalue=finish, traceback=told))
     # cells that use no student function must run cleanly
     assert not allowed(_cell("dlkit.plot.plot(z)", ename=stub, traceback=STUB_TRACEBACK))
     assert not allowed(_cell("sigmoid(z)", ename="ValueError"))

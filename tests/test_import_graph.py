@@ -7,7 +7,7 @@ floors, from the bottom up (a module imports only from its own floor or below):
 ==========  ===========================================================================
 floor       modules
 ==========  ===========================================================================
-0 ground    _validation activations losses init regularization metrics gradcheck
+0 ground    _validation _exercises activations losses init regularization metrics gradcheck
             perceptron data optim landscapes conv recurrent (NumPy only)
 1           layers
 2           train, callbacks (train may import callbacks, never the reverse: no cycle)
@@ -34,6 +34,7 @@ PACKAGE = Path(dlkit.__file__).resolve().parent
 
 GROUND = {
     "_validation",
+    "_exercises",
     "activations",
     "losses",
     "init",

@@ -91,6 +91,74 @@ def test_yours_or_reference_picks_what_a_demo_should_run(monkeypatch):
     assert dlkit.yours_or_reference(stub, reference, 1, say=said.append) is reference
     assert said == ["reference: yours", "reference: dlkit's reference (yours is not written yet)"]
     monkeypatch.setattr(dlkit, "released", lambda ref: False)
-    assert dlkit.yours_or_reference(stub, reference, 1, say=None) is stub
+    assert dlkit.yours_or_reference(yours, reference, 1, say=None) is yours  # never wrapped
+    assert dlkit.yours_or_reference(stub, reference, 1, say=None).__wrapped__ is stub
     with pytest.raises(ValueError):  # any other error of yours is yours to see
         dlkit.yours_or_reference(lambda x: int("x"), reference, 1, say=None)
+
+
+def test_a_demo_that_runs_your_stub_says_which_exercise_to_finish(monkeypatch):
+    """A student copy that leaves the reference out runs your stub: what the demo raises,
+    however deep inside dlkit, says in one line which function to write, in which exercise
+    of which notebook (dlkit/_exercises.py), and to run the cell again."""
+    from dlkit._exercises import EXERCISES
+
+    monkeypatch.setattr(dlkit, "released", lambda ref: False)
+
+    def conv2d_forward(X, W, b, stride=1, pad=0):
+        # YOUR CODE HERE
+        raise NotImplementedError()
+
+    X, W, b = np.ones((1, 1, 4, 4)), np.ones((1, 1, 3, 3)), np.zeros(1)
+    said = []
+    chosen = dlkit.yours_or_reference(
+        conv2d_forward, dlkit.conv.conv2d_forward, X, W, b, say=said.append
+    )
+    assert said == ["conv2d_forward: yours (not written yet: finish it to run this)"]
+    assert chosen.__name__ == "conv2d_forward" and chosen.__wrapped__ is conv2d_forward
+    layer = dlkit.layers.Conv2D(1, 2, kernel_size=3, rng=0, conv2d_forward=chosen)
+    with pytest.raises(NotImplementedError) as caught:
+        layer.forward(np.ones((2, 1, 5, 5)))
+    notebook, number = EXERCISES["dlkit.conv.conv2d_forward"]  # 09_convolutions, 5
+    assert str(caught.value) == (
+        f"this cell runs your conv2d_forward, which is not written yet: finish Exercise {number} "
+        f"of {notebook} (conv2d_forward), then run the cells again from the first one that "
+        "stopped with this message"
+    )
+    assert type(caught.value) is NotImplementedError  # so a cell's `except` still catches it
+    assert caught.value.__cause__ is None and caught.value.__suppress_context__  # one message
+
+    # the student's own name for it; a reference the table does not know: no exercise
+    def my_loss(y, y_hat):
+        raise NotImplementedError()
+
+    wrapped = dlkit.yours_or_reference(my_loss, dlkit.losses.mse, np.zeros(2), np.ones(2), say=None)
+    with pytest.raises(
+        NotImplementedError,
+        match=r"^this cell runs your my_loss, .*"
+        r"finish Exercise \d+ of 03_losses \(mse\), then run the cells again from .*$",
+    ):
+        wrapped(np.zeros(3), np.ones(3))
+    wrapped = dlkit.yours_or_reference(my_loss, lambda y, y_hat: 0.0, 1, 2, say=None)
+    with pytest.raises(
+        NotImplementedError,
+        match=r"^this cell runs your my_loss, which is not "
+        r"written yet: finish your my_loss, then run the cells again from the first one .*$",
+    ):
+        wrapped(1, 2)
+
+    # another NotImplementedError (a reference this copy leaves out, say) keeps its words
+    class Unreleased(NotImplementedError):
+        pass
+
+    calls = []
+
+    def half_done(x):
+        calls.append(x)
+        if len(calls) > 1:
+            raise Unreleased("dlkit.optim.adam_step is left out of this copy of dlkit")
+        raise NotImplementedError()
+
+    wrapped = dlkit.yours_or_reference(half_done, dlkit.optim.adam_step, 1, say=None)
+    with pytest.raises(Unreleased, match="left out"):
+        wrapped(2)

@@ -491,6 +491,33 @@ def test_the_full_dlkit_carries_every_reference():
                 assert dlkit.released(_resolve(name)), name
 
 
+def test_dlkit_knows_the_exercise_of_every_reference_a_demo_runs_yours_for():
+    """dlkit/_exercises.py is what build writes from the notebooks, and it names the exercise
+    (notebook, number) of every dlkit reference that a notebook's demo hands to
+    dlkit.yours_or_reference, so that a demo running a stub says which exercise to finish."""
+    from dlkit._exercises import EXERCISES
+
+    assert publish.EXERCISE_TABLE.read_text() == publish.exercise_table_source(), (
+        "dlkit/_exercises.py is stale: run `python -m course build` and commit it"
+    )
+    demos = set()
+    for a in config.ASSIGNMENTS:
+        for cell in notebooks.read(a.path("source")).cells:
+            if cell.cell_type != "code" or "yours_or_reference" not in cell.source:
+                continue
+            for node in ast.walk(notebooks.parse_cell(cell.source)):
+                if isinstance(node, ast.Call) and publish._callee(node) == "yours_or_reference":
+                    demos.add((a.id, publish._dotted(node.args[1]) or ast.unparse(node.args[1])))
+    assert len(demos) >= 15, demos  # 02, 03, 05, 06, 09 and 10
+    for aid, name in demos:
+        if name.startswith("getattr(dlkit.losses"):  # 03: mse, mae and huber by name
+            assert all(EXERCISES[f"dlkit.losses.{n}"][0] == aid for n in ("mse", "mae", "huber"))
+            continue
+        assert name in EXERCISES and EXERCISES[name][0] == aid, (aid, name)
+    # notebook 03's mean squared error is its Exercise 1
+    assert EXERCISES["dlkit.losses.mse"] == ("03_losses", 1)
+
+
 def test_stubs_keep_generators_generators(tmp_path):
     pkg = tmp_path / "dlkit"
     pkg.mkdir()

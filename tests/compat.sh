@@ -6,7 +6,7 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 TESTS="tests/test_activations.py tests/test_checks.py tests/test_data.py tests/test_perceptron.py
-       tests/test_plot.py tests/test_widgets.py tests/test_package.py"
+       tests/test_plot.py tests/test_widgets.py tests/test_package.py tests/test_text.py"
 
 find_python() {  # a working interpreter for version $1 (pyenv shims may exist but not work)
   for candidate in "python$1" "$HOME"/.pyenv/versions/"$1"*/bin/"python$1"; do

@@ -196,6 +196,19 @@ def _function_or_todo(name: str, yours, reference, example: tuple, exercise, mis
     return chosen if chosen is reference or _written(chosen, *example) else todo
 
 
+def _given_unfinished(given: dict, chosen: dict, keys: dict | None = None) -> list[str]:
+    """The names of the functions a widget was given (not None) that it cannot run yet:
+    their entry in ``chosen`` (from :func:`_function_or_todo`) is a message, not a function.
+    ``keys`` maps each given name to its key in ``chosen``, in the order to list them
+    (default: the names of ``chosen``, in its order)."""
+    keys = {name: name for name in chosen} if keys is None else keys
+    return [
+        name
+        for name, key in keys.items()
+        if given.get(name) is not None and isinstance(chosen[key], str)
+    ]
+
+
 def _unfinished(ax, what: str):
     """Say on an empty panel which exercise to finish: the widget was given a stub.
     Returns the text artist (hide it with ``set_visible(False)`` once nothing is missing)."""

@@ -7,7 +7,7 @@ import numpy as np
 from .. import optim, plot
 from .._validation import check_choice, check_int, check_positive
 from ..landscapes import SURFACES, trajectory
-from ._base import _function_or_todo, _Interactive
+from ._base import _function_or_todo, _given_unfinished, _Interactive
 
 
 def _beta(beta) -> float:
@@ -105,11 +105,9 @@ class OptimizerPlayground(_Interactive):
         }
         self.step_fns = step_functions(given)
         #: the functions given that are stubs (or fail on a tiny call): their paths say so
-        self.unfinished = [
-            step
-            for (name, (step, _, _)) in STEPS.items()
-            if given[step] is not None and isinstance(self.step_fns[name], str)
-        ]
+        self.unfinished = _given_unfinished(
+            given, self.step_fns, {step: name for name, (step, _, _) in STEPS.items()}
+        )
         self.surface = check_choice(surface, "surface", tuple(SURFACES))
         self.optimizer = check_choice(optimizer, "optimizer", self.optimizers)
         self.lr = check_positive(lr, "lr")

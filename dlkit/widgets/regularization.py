@@ -12,7 +12,7 @@ from ..layers import Dense, Dropout, ReLU, Softmax
 from ..losses import categorical_cross_entropy, one_hot
 from ..models import Sequential
 from ..regularization import _p_drop
-from ._base import _bind, _function_or_todo
+from ._base import _bind, _function_or_todo, _given_unfinished
 from .training import _TrainingView
 
 #: the functions of notebook 06 the explorer trains with -> (exercise, a tiny call)
@@ -90,9 +90,7 @@ class RegularizationExplorer(_TrainingView):
         }
         self.functions = regularisers(given)
         #: the functions given that are stubs (or fail on a tiny call)
-        self.unfinished = [
-            n for n, f in self.functions.items() if given[n] is not None and isinstance(f, str)
-        ]
+        self.unfinished = _given_unfinished(given, self.functions)
         self.dropout = _p_drop(dropout)
         self.l2 = check_positive(l2, "l2", allow_zero=True)
         self.hidden = check_int(hidden, "hidden", minimum=1)

@@ -9,7 +9,7 @@ from .._validation import check_choice, check_int, check_positive
 from ..data import DATASETS
 from ..losses import categorical_cross_entropy, categorical_cross_entropy_grad, one_hot
 from ..models import build_mlp
-from ._base import _bind, _function_or_todo, _Interactive, _unfinished
+from ._base import _bind, _function_or_todo, _given_unfinished, _Interactive, _unfinished
 from .optimizer import STEPS as _STEPS
 from .optimizer import _beta, _make_optimizer, step_functions
 
@@ -192,11 +192,11 @@ class TrainingExplorer(_TrainingView):
         self.step_fns = step_functions(step_fns)
         self.batches = _batches_function(iterate_minibatches)
         #: the functions given that are stubs (or fail on a tiny call)
-        self.unfinished = [
-            step for name, (step, _, _) in _STEPS.items()
-            if step_fns.get(step) is not None and isinstance(self.step_fns[name], str)
-        ] + (["iterate_minibatches"] if iterate_minibatches is not None
-             and isinstance(self.batches, str) else [])  # fmt: skip
+        self.unfinished = _given_unfinished(
+            step_fns, self.step_fns, {step: name for name, (step, _, _) in _STEPS.items()}
+        ) + _given_unfinished(
+            {"iterate_minibatches": iterate_minibatches}, {"iterate_minibatches": self.batches}
+        )
         self.dataset = check_choice(dataset, "dataset", self.datasets)
         self.optimizer = check_choice(optimizer, "optimizer", self.optimizers)
         self.lr = check_positive(lr, "lr")

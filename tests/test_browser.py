@@ -96,7 +96,7 @@ NOTEBOOKS = {
     ],
     "09_convolutions": [(("kernel", "stride", "padding", "digit"), ("stride", "padding", "digit"))],
     "10_recurrent": [
-        (("steps T", "scale of Wh", "max_norm"), ("scale of Wh", "max_norm")),
+        (("steps T", "scale of Wh", "max_norm"), ("steps T", "scale of Wh", "max_norm")),
         (("temperature", "sample"), ("temperature", "sample")),
     ],
 }

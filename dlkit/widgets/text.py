@@ -115,14 +115,17 @@ class TemperatureExplorer(_Interactive):
 
     def _build(self) -> None:
         # Made once; draw() only changes the data of the animated artists, and _render pastes
-        # a bitmap of the static parts (axes, ticks, the tau = 1 marks) before drawing them
+        # a bitmap of the static parts (axes, ticks, the legend) before drawing them
         left, right = self.axes
         x = np.arange(len(self.alphabet))
         self._bars = left.bar(x, np.ones(len(x)), bottom=_FLOOR, width=0.8, color="C0")
         for bar in self._bars:
             bar.set_animated(True)
         if self.probs is not None:
-            left.plot(x, self.probs, "_", color="black", ms=9, mew=1.5, label="τ = 1 (the model)")
+            (self._marks,) = left.plot(
+                x, self.probs, "_", color="black", ms=9, mew=1.5, label="τ = 1 (the model)",
+                animated=True,
+            )  # fmt: skip
             left.legend(fontsize="small", loc="upper left")
         left.set_xticks(x, [c if c != " " else "␣" for c in self.alphabet], fontsize="small")
         left.set_yscale("log")
@@ -183,6 +186,8 @@ class TemperatureExplorer(_Interactive):
         left, right = self.axes
         for bar in self._bars:
             left.draw_artist(bar)
+        if self.probs is not None:  # the model's own, on top of the bars
+            left.draw_artist(self._marks)
         for artist in (self._note, self._titles[0]):
             left.draw_artist(artist)
         for artist in (self._titles[1], self._text):
@@ -194,6 +199,7 @@ class TemperatureExplorer(_Interactive):
         temperature = _slider("temperature", self.temperature, 0.0, 2.5, 0.05, self, "temperature")
         seed = w.IntSlider(value=self.seed, min=0, max=19, description="sample")
         _bind(self, seed, "seed", int)
+        temperature.style.description_width = "initial"  # the whole word, not "temperat..."
         self.controls = [temperature, seed]
         return self.controls
 

@@ -396,7 +396,7 @@ def train_memory_rnn(
     return params, history
 
 
-# ------------------------------------------------------------------------------ text, a character at a time
+# ------------------------------------------------------------------ text, a character at a time
 
 # A small grammar of our own: every sentence is
 #   det [adj] noun verb det [adj] noun [place].
@@ -427,9 +427,9 @@ def toy_text(n_sentences: int = 700, rng=None) -> str:
 
     Each sentence is ``det [adj] noun verb det [adj] noun [place].``, lower case, with
     "an" before a vowel (``"an old owl sees the cat by the river."``): 7 adjectives, 10
-    nouns, 9 verbs and 5 places, written with 26 characters (24 letters, space and full stop). Generated, not downloaded: the
-    same ``rng`` gives the same text. :func:`text_scores` says how much of a text the
-    grammar could have written.
+    nouns, 9 verbs and 5 places, written with 26 characters (24 letters, space and full
+    stop). Generated, not downloaded: the same ``rng`` gives the same text.
+    :func:`text_scores` says how much of a text the grammar could have written.
     """
     n_sentences = check_int(n_sentences, "n_sentences", minimum=1)
     rng = check_rng(rng)
@@ -522,8 +522,11 @@ def with_temperature(probs, temperature: float) -> np.ndarray:
     entry (the first one on ties).
     """
     probs = as_float_array(probs, "probs", ndim=(1, 2))
-    if np.any(probs < 0):
-        raise ValueError("probs must be probabilities (>= 0); got a negative entry.")
+    if np.any(probs < 0) or np.any(probs.sum(axis=-1) <= 0):
+        raise ValueError(
+            "probs must be probabilities: entries >= 0 and every row with a positive one; "
+            f"got {'a negative entry' if np.any(probs < 0) else 'a row of zeros'}."
+        )
     temperature = float(temperature)
     if not np.isfinite(temperature) or temperature < 0:
         raise ValueError(f"temperature must be a finite number >= 0; got {temperature}.")
@@ -557,6 +560,7 @@ def sample_text(
     :func:`with_temperature` and draws the next character from them. Returns the
     ``n_samples`` texts, ``start`` included, each ``len(start) + n_chars`` long.
     """
+    T = check_int(T, "T", minimum=1)
     if not isinstance(start, str) or len(start) < T:
         raise ValueError(
             f"start must be a str of at least T={T} characters (the model reads T at a time); "
@@ -573,7 +577,15 @@ def sample_text(
     codes = np.empty((n_samples, len(start) + n_chars), dtype=np.intp)
     codes[:, : len(start)] = [alphabet.index(c) for c in start]
     for i in range(len(start), codes.shape[1]):
-        probs = with_temperature(predict(codes[:, i - T : i]), temperature)
+        probs = np.asarray(predict(codes[:, i - T : i]))
+        if probs.shape != (n_samples, len(alphabet)):
+            raise ValueError(
+                f"predict must return probabilities of shape (n, len(alphabet)) = "
+                f"({n_samples}, {len(alphabet)}) for {n_samples} window(s) of {T} ids; got "
+                f"shape {probs.shape}. Pass the predict of a model with a softmax over the "
+                "alphabet of char_windows."
+            )
+        probs = with_temperature(probs, temperature)
         cumulative = probs.cumsum(axis=1)
         draws = rng.random((n_samples, 1)) * cumulative[:, -1:]
         codes[:, i] = np.minimum((cumulative <= draws).sum(axis=1), len(alphabet) - 1)

@@ -91,7 +91,8 @@ def test_temperature_one_keeps_the_probabilities_and_others_reweight_them():
     [
         ([0.5, 0.5], -1.0, "temperature must be a finite number >= 0"),
         ([0.5, 0.5], float("nan"), "temperature must be a finite number >= 0"),
-        ([0.5, -0.5], 1.0, "probs must be probabilities"),
+        ([0.5, -0.5], 1.0, "probs must be probabilities.*a negative entry"),
+        ([[0.5, 0.5], [0.0, 0.0]], 1.0, "probs must be probabilities.*a row of zeros"),
         (np.ones((2, 2, 2)), 1.0, "probs"),
     ],
 )
@@ -148,3 +149,15 @@ def test_sample_text_errors(start, message):
 
     with pytest.raises(ValueError, match=message):
         recurrent.sample_text(predict, start, 5, "abc", T=3)
+
+
+def test_sample_text_says_when_predict_does_not_fit_the_alphabet():
+    def predict(ids):  # a model with 4 outputs for an alphabet of 3
+        return np.full((len(ids), 4), 1 / 4)
+
+    with pytest.raises(
+        ValueError, match=r"shape \(n, len\(alphabet\)\) = \(2, 3\).*got shape \(2, 4\)"
+    ):
+        recurrent.sample_text(predict, "abc", 5, "abc", T=3, n_samples=2)
+    with pytest.raises(ValueError, match="T"):
+        recurrent.sample_text(predict, "abc", 5, "abc", T=0)

@@ -1,4 +1,4 @@
-"""The temperature explorer (notebook 10): a next-character model writes at the temperature you set."""
+"""The temperature explorer (notebook 10): a next-character model writes at your temperature."""
 
 from __future__ import annotations
 
@@ -16,7 +16,7 @@ _LISTED = 10  # unknown words listed at most
 
 
 class TemperatureExplorer(_Interactive):
-    """What a next-character model gives after ``context``, and a text it writes, at one temperature.
+    """What a next-character model gives after ``context``, and what it writes, at one temperature.
 
     The left panel shows the probabilities of the next character after ``context``,
     re-weighted by the temperature (:func:`dlkit.recurrent.with_temperature`) on a log

@@ -326,6 +326,7 @@ class Dense(Layer):
         l2_penalty=None,
     ):
         super().__init__()
+        _check_functions(l2_grad=l2_grad, l2_penalty=l2_penalty)
         self.l2_grad_fn, self.l2_penalty_fn = l2_grad, l2_penalty  # None: dlkit's
         self.n_in, self.n_out, self.init = (
             check_int(n_in, "n_in", minimum=1),
@@ -492,6 +493,7 @@ class Dropout(Layer):
         self.p = regularization._p_drop(p)
         self.rng = check_rng(rng)
         self.mask: np.ndarray | None = None
+        _check_functions(forward=forward, backward=backward)
         self.forward_fn, self.backward_fn = forward, backward  # None: dlkit's
 
     def forward(self, X) -> np.ndarray:
@@ -593,8 +595,9 @@ class Conv2D(Layer):
     ``conv2d_forward`` and ``conv2d_backward`` are the functions the layer runs, with the
     signatures of dlkit's: ``conv2d_forward(X, W, b, stride, pad) -> out`` and
     ``conv2d_backward(dout, X, W, stride, pad) -> (dX, dW, db)``. Notebook 09 passes the
-    student's own. With dlkit's (the default) the layer runs their channels-first twins,
-    which keep im2col's matrix from the forward pass for ``dW``: about twice as fast.
+    student's own. With dlkit's (None, the default, or dlkit's functions given) the layer
+    runs their channels-first twins, which keep im2col's matrix from the forward pass for
+    ``dW``: about twice as fast.
     """
 
     def __init__(
@@ -608,8 +611,8 @@ class Conv2D(Layer):
         rng=None,
         *,
         dtype=np.float64,
-        conv2d_forward=conv.conv2d_forward,
-        conv2d_backward=conv.conv2d_backward,
+        conv2d_forward=None,
+        conv2d_backward=None,
     ):
         super().__init__()
         self.in_channels = check_int(in_channels, "in_channels", minimum=1)
@@ -618,10 +621,8 @@ class Conv2D(Layer):
         self.stride = check_int(stride, "stride", minimum=1)
         self.pad = check_int(pad, "pad", minimum=0)
         self.init = init
-        for name, fn in (("conv2d_forward", conv2d_forward), ("conv2d_backward", conv2d_backward)):
-            if not callable(fn):
-                raise TypeError(f"{name} must be a function; got {type(fn).__name__}.")
-        self.conv2d_forward = conv2d_forward
+        _check_functions(conv2d_forward=conv2d_forward, conv2d_backward=conv2d_backward)
+        self.conv2d_forward = conv2d_forward  # None: dlkit's
         self.conv2d_backward = conv2d_backward
         dtype = _float_dtype(dtype)
         k, C, F = self.kernel_size, self.in_channels, self.out_channels
@@ -640,7 +641,7 @@ class Conv2D(Layer):
             )
         self.X = X
         W, b = self.params["W"], self.params["b"]
-        if self.conv2d_forward is conv.conv2d_forward:  # dlkit's: its channels-first twin
+        if self.conv2d_forward in (None, conv.conv2d_forward):  # dlkit's: its channels-first twin
             out, self._cols = conv._conv_forward_t(X, W, b, self.stride, self.pad)
             return out
         self._cols = None
@@ -652,7 +653,7 @@ class Conv2D(Layer):
         self._require_forward(self.X)
         W = self.params["W"]
         dout = as_float_array(dout, "dout", ndim=4)
-        if self.conv2d_backward is conv.conv2d_backward:  # dlkit's: its channels-first twin
+        if self.conv2d_backward in (None, conv.conv2d_backward):  # dlkit's: its channels-first twin
             dX, dW, db = conv._conv_backward_t(dout, self.X, W, self.stride, self.pad, self._cols)
         else:
             dX, dW, db = self.conv2d_backward(dout, self.X, W, self.stride, self.pad)
@@ -669,6 +670,15 @@ class Conv2D(Layer):
         )
 
 
+def _check_functions(**given) -> None:
+    """A layer's functions to run are functions, or None (dlkit's)."""
+    for name, fn in given.items():
+        if fn is not None and not callable(fn):
+            raise TypeError(
+                f"{name} must be a function (or None for dlkit's); got {type(fn).__name__}."
+            )
+
+
 def _as_output(value, name: str, dtype) -> np.ndarray:
     """A function given to a layer returned ``value``: an array, in the layer's float dtype
     (a student's function may promote float32 to float64)."""
@@ -681,7 +691,7 @@ class MaxPool2D(Layer):
     """Max pooling over ``size x size`` windows (:func:`dlkit.conv.maxpool2d`); no parameters.
 
     ``maxpool2d`` and ``maxpool2d_backward`` are the functions the layer runs, with the
-    signatures of dlkit's (the default): ``maxpool2d(X, size, stride)`` and
+    signatures of dlkit's (None, the default): ``maxpool2d(X, size, stride)`` and
     ``maxpool2d_backward(dout, X, size, stride)``. Notebook 09 passes the student's own.
     """
 
@@ -690,26 +700,26 @@ class MaxPool2D(Layer):
         size: int = 2,
         stride: int | None = None,
         *,
-        maxpool2d=conv.maxpool2d,
-        maxpool2d_backward=conv.maxpool2d_backward,
+        maxpool2d=None,
+        maxpool2d_backward=None,
     ):
         super().__init__()
         self.size = check_int(size, "size", minimum=1)
         self.stride = self.size if stride is None else check_int(stride, "stride", minimum=1)
-        for name, fn in (("maxpool2d", maxpool2d), ("maxpool2d_backward", maxpool2d_backward)):
-            if not callable(fn):
-                raise TypeError(f"{name} must be a function; got {type(fn).__name__}.")
-        self.maxpool2d = maxpool2d
+        _check_functions(maxpool2d=maxpool2d, maxpool2d_backward=maxpool2d_backward)
+        self.maxpool2d = maxpool2d  # None: dlkit's
         self.maxpool2d_backward = maxpool2d_backward
         self.X: np.ndarray | None = None
 
     def forward(self, X) -> np.ndarray:
         self.X = conv._as_batch(X)
-        return _as_output(self.maxpool2d(self.X, self.size, self.stride), "maxpool2d", self.X.dtype)
+        maxpool2d = self.maxpool2d or conv.maxpool2d
+        return _as_output(maxpool2d(self.X, self.size, self.stride), "maxpool2d", self.X.dtype)
 
     def backward(self, dout) -> np.ndarray:
         self._require_forward(self.X)
-        dX = self.maxpool2d_backward(dout, self.X, self.size, self.stride)
+        maxpool2d_backward = self.maxpool2d_backward or conv.maxpool2d_backward
+        dX = maxpool2d_backward(dout, self.X, self.size, self.stride)
         return _as_output(dX, "maxpool2d_backward", np.result_type(self.X, np.asarray(dout)))
 
     def __repr__(self) -> str:
@@ -778,7 +788,8 @@ class Embedding(Layer):
         embedding_backward=None,
     ):
         super().__init__()
-        self._embedding_forward = embedding_forward
+        _check_functions(embedding_forward=embedding_forward, embedding_backward=embedding_backward)
+        self._embedding_forward = embedding_forward  # None: dlkit's
         self._embedding_backward = embedding_backward
         self.vocab_size = check_int(vocab_size, "vocab_size", minimum=1)
         self.dim = check_int(dim, "dim", minimum=1)
@@ -890,7 +901,8 @@ class SimpleRNN(Layer):
         rnn_backward=None,
     ):
         super().__init__()
-        self._rnn_forward = rnn_forward
+        _check_functions(rnn_forward=rnn_forward, rnn_backward=rnn_backward)
+        self._rnn_forward = rnn_forward  # None: dlkit's
         self._rnn_backward = rnn_backward
         self.units = check_int(units, "units", minimum=1)
         if not isinstance(return_sequences, bool | np.bool_):

@@ -252,3 +252,24 @@ def test_dropout_and_dense_run_the_functions_they_are_given():
     assert layers.Dense(4, 3, rng=0, l2=0.1).penalty() == pytest.approx(
         regularization.l2_penalty([W], 0.1)
     )
+
+
+@pytest.mark.parametrize(
+    "make, name",
+    [
+        (lambda bad: layers.Dense(2, 3, l2_grad=bad), "l2_grad"),
+        (lambda bad: layers.Dropout(0.5, backward=bad), "backward"),
+        (lambda bad: layers.Conv2D(1, 2, conv2d_forward=bad), "conv2d_forward"),
+        (lambda bad: layers.MaxPool2D(2, maxpool2d_backward=bad), "maxpool2d_backward"),
+        (lambda bad: layers.Embedding(4, 2, embedding_backward=bad), "embedding_backward"),
+        (lambda bad: layers.SimpleRNN(3, rnn_forward=bad), "rnn_forward"),
+    ],
+)
+def test_every_layer_checks_the_functions_it_is_given(make, name):
+    """Every layer that runs given functions defaults to dlkit's (None) and refuses what
+    cannot be called, naming the argument."""
+    make(None)  # dlkit's
+    with pytest.raises(
+        TypeError, match=f"{name} must be a function \\(or None for dlkit's\\); got str"
+    ):
+        make("my_function")

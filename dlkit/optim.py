@@ -70,6 +70,7 @@ with ``threshold_mode="abs"``).
 
 from __future__ import annotations
 
+import functools
 import inspect
 import math
 
@@ -571,8 +572,13 @@ class _FlatSlots:
         self.g = None
         self.gather = False
         self.state = {"t": states[0]["t"]}
-        self.scratch = (np.empty_like(w), np.empty_like(w))
         self.views: dict[str, list] = {}
+
+    @functools.cached_property
+    def scratch(self) -> tuple:
+        """Two work arrays like ``w``, made on the first step that needs them (none with a
+        ``step_fn``, which computes its own)."""
+        return (np.empty_like(self.w), np.empty_like(self.w))
 
     @classmethod
     def adopt(cls, slots, params, w, state: dict):
@@ -673,8 +679,8 @@ class Optimizer:
     def _work_arrays(self, w: np.ndarray, g: np.ndarray, state: dict, key):
         """Two scratch arrays for this parameter when every array shares ``w``'s dtype and
         shape (the usual case), else None: mixed dtypes take the allocating kernels, whose
-        casting rules are the pure steps'."""
-        if g.dtype != w.dtype or g.shape != w.shape:
+        casting rules are the pure steps'. None with a ``step_fn`` too: it does not use them."""
+        if self.step_fn is not None or g.dtype != w.dtype or g.shape != w.shape:
             return None
         for value in state.values():
             if isinstance(value, np.ndarray) and (value.dtype != w.dtype or value.shape != w.shape):
@@ -754,7 +760,8 @@ class Optimizer:
         if not flat.take_grads([layer.grads.get(name) for layer, name in self.slots]):
             return False
         flat.advance()
-        self._apply(flat.w, flat.g, flat.state, flat.scratch)
+        scratch = None if self.step_fn is not None else flat.scratch
+        self._apply(flat.w, flat.g, flat.state, scratch)
         flat.share_new_state()
         return True
 

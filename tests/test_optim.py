@@ -441,3 +441,21 @@ def test_an_optimizer_runs_the_pure_step_it_is_given(name):
 def test_a_step_fn_must_be_a_function():
     with pytest.raises(TypeError, match="step_fn must be a function"):
         optim.GD(lr=0.1, step_fn="gd")
+
+
+@pytest.mark.parametrize("name", ["momentum", "adam"])
+def test_an_optimizer_with_a_step_fn_makes_no_work_arrays(name):
+    """The work arrays serve dlkit's in-place kernels only: an optimizer running a given
+    step (per parameter or on a model's one buffer) makes none, one without does."""
+    from dlkit import train
+
+    rng = np.random.default_rng(0)
+    X, Y = rng.normal(size=(32, 2)), losses.one_hot(rng.integers(0, 2, size=32), 2)
+    for fn, makes in ((getattr(optim, f"{name}_step"), False), (None, True)):
+        model = models.build_mlp([2, 4, 2], rng=0)
+        opt = optim.get(name, model, lr=0.05, step_fn=fn)
+        train.train_loop(model, X, Y, optimizer=opt, epochs=1, batch_size=8)
+        assert opt._flat is not None  # the model's parameters share one buffer
+        assert ("scratch" in vars(opt._flat)) == makes
+        w = opt.update(np.ones((3, 2)), np.ones((3, 2)))  # one array on its own
+        assert w.shape == (3, 2) and bool(opt._scratch) == makes

@@ -904,6 +904,7 @@ def test_temperature_explorer_says_what_to_finish_for_a_model_that_cannot_run():
         ({"predict": None}, TypeError, "predict must be a function"),
         ({"alphabet": "aab"}, ValueError, "alphabet must be a str of distinct"),
         ({"start": "short"}, ValueError, "start must be a str of at least T=24"),
+        ({"start": None}, ValueError, "start must be a str of at least T=24"),
         ({"context": "the cat sees the dog; the"}, ValueError, "never saw: \\[';'\\]"),
         ({"predict": lambda w: np.ones((len(w), 3)) / 3}, ValueError, "expected \\(26,\\)"),
     ],

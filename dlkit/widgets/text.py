@@ -57,25 +57,22 @@ class TemperatureExplorer(_Interactive):
                 "alphabet must be a str of distinct characters (char_windows returns it)."
             )
         self.T = check_int(T, "T", minimum=1)
-        context = start[-self.T :] if context is None else context
-        for name, text in (("start", start), ("context", context)):
-            if not isinstance(text, str) or len(text) < self.T:
-                raise ValueError(f"{name} must be a str of at least T={self.T} characters.")
-            unknown = sorted(set(text) - set(alphabet))
-            if unknown:
-                raise ValueError(f"{name} has characters the model never saw: {unknown}.")
-        self.predict, self.alphabet, self.start, self.context = predict, alphabet, start, context
+        self.start = self._text("start", start, alphabet)
+        self.context = self._text(
+            "context", start[-self.T :] if context is None else context, alphabet
+        )
+        self.predict, self.alphabet = predict, alphabet
         self.temperature = float(temperature)
         self.n_chars = check_int(n_chars, "n_chars", minimum=1)
         self.seed = check_int(seed, "seed", minimum=0)
         self.controls = []
         self._samples: dict[tuple[float, int], str] = {}
         try:
-            ids = np.array([[alphabet.index(c) for c in context[-self.T :]]])
+            ids = np.array([[alphabet.index(c) for c in self.context[-self.T :]]])
             self.probs = np.asarray(predict(ids), dtype=float)[0]
         except NotImplementedError:
             self.probs = None
-            self.unfinished = ["the model's rnn_forward (Exercise 4)"]
+            self.unfinished = ["the model's pieces (Exercises 1-5)"]
         else:
             self.unfinished = []
             if self.probs.shape != (len(alphabet),):
@@ -83,6 +80,15 @@ class TemperatureExplorer(_Interactive):
                     f"predict gave probabilities of shape {self.probs.shape} for one window; "
                     f"expected ({len(alphabet)},), one per character of the alphabet."
                 )
+
+    def _text(self, name: str, text, alphabet: str) -> str:
+        """``text`` (start or context) checked: a str of at least T characters of the alphabet."""
+        if not isinstance(text, str) or len(text) < self.T:
+            raise ValueError(f"{name} must be a str of at least T={self.T} characters.")
+        unknown = sorted(set(text) - set(alphabet))
+        if unknown:
+            raise ValueError(f"{name} has characters the model never saw: {unknown}.")
+        return text
 
     def sample(self) -> str:
         """The text written at the current temperature and seed (``start`` left out)."""

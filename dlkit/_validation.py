@@ -162,6 +162,15 @@ def check_choice(value, name: str, choices: Sequence[str]) -> str:
     return value
 
 
+def check_functions(**given) -> None:
+    """Each function given to run in place of dlkit's is a function, or None (dlkit's)."""
+    for name, fn in given.items():
+        if fn is not None and not callable(fn):
+            raise TypeError(
+                f"{name} must be a function (or None for dlkit's); got {type(fn).__name__}."
+            )
+
+
 def check_rng(rng) -> np.random.Generator:
     """Accept a Generator, an integer seed or None (the course's fixed seed 0).
 

@@ -43,6 +43,7 @@ from ._validation import (
     as_2d,
     as_float_array,
     check_choice,
+    check_functions,
     check_int,
     check_positive,
     check_rng,
@@ -326,7 +327,7 @@ class Dense(Layer):
         l2_penalty=None,
     ):
         super().__init__()
-        _check_functions(l2_grad=l2_grad, l2_penalty=l2_penalty)
+        check_functions(l2_grad=l2_grad, l2_penalty=l2_penalty)
         self.l2_grad_fn, self.l2_penalty_fn = l2_grad, l2_penalty  # None: dlkit's
         self.n_in, self.n_out, self.init = (
             check_int(n_in, "n_in", minimum=1),
@@ -493,7 +494,7 @@ class Dropout(Layer):
         self.p = regularization._p_drop(p)
         self.rng = check_rng(rng)
         self.mask: np.ndarray | None = None
-        _check_functions(forward=forward, backward=backward)
+        check_functions(forward=forward, backward=backward)
         self.forward_fn, self.backward_fn = forward, backward  # None: dlkit's
 
     def forward(self, X) -> np.ndarray:
@@ -621,7 +622,7 @@ class Conv2D(Layer):
         self.stride = check_int(stride, "stride", minimum=1)
         self.pad = check_int(pad, "pad", minimum=0)
         self.init = init
-        _check_functions(conv2d_forward=conv2d_forward, conv2d_backward=conv2d_backward)
+        check_functions(conv2d_forward=conv2d_forward, conv2d_backward=conv2d_backward)
         self.conv2d_forward = conv2d_forward  # None: dlkit's
         self.conv2d_backward = conv2d_backward
         dtype = _float_dtype(dtype)
@@ -670,15 +671,6 @@ class Conv2D(Layer):
         )
 
 
-def _check_functions(**given) -> None:
-    """A layer's functions to run are functions, or None (dlkit's)."""
-    for name, fn in given.items():
-        if fn is not None and not callable(fn):
-            raise TypeError(
-                f"{name} must be a function (or None for dlkit's); got {type(fn).__name__}."
-            )
-
-
 def _as_output(value, name: str, dtype) -> np.ndarray:
     """A function given to a layer returned ``value``: an array, in the layer's float dtype
     (a student's function may promote float32 to float64)."""
@@ -706,7 +698,7 @@ class MaxPool2D(Layer):
         super().__init__()
         self.size = check_int(size, "size", minimum=1)
         self.stride = self.size if stride is None else check_int(stride, "stride", minimum=1)
-        _check_functions(maxpool2d=maxpool2d, maxpool2d_backward=maxpool2d_backward)
+        check_functions(maxpool2d=maxpool2d, maxpool2d_backward=maxpool2d_backward)
         self.maxpool2d = maxpool2d  # None: dlkit's
         self.maxpool2d_backward = maxpool2d_backward
         self.X: np.ndarray | None = None
@@ -788,7 +780,7 @@ class Embedding(Layer):
         embedding_backward=None,
     ):
         super().__init__()
-        _check_functions(embedding_forward=embedding_forward, embedding_backward=embedding_backward)
+        check_functions(embedding_forward=embedding_forward, embedding_backward=embedding_backward)
         self._embedding_forward = embedding_forward  # None: dlkit's
         self._embedding_backward = embedding_backward
         self.vocab_size = check_int(vocab_size, "vocab_size", minimum=1)
@@ -901,7 +893,7 @@ class SimpleRNN(Layer):
         rnn_backward=None,
     ):
         super().__init__()
-        _check_functions(rnn_forward=rnn_forward, rnn_backward=rnn_backward)
+        check_functions(rnn_forward=rnn_forward, rnn_backward=rnn_backward)
         self._rnn_forward = rnn_forward  # None: dlkit's
         self._rnn_backward = rnn_backward
         self.units = check_int(units, "units", minimum=1)

@@ -78,6 +78,7 @@ import numpy as np
 
 from ._validation import (
     as_float_array,
+    check_functions,
     check_int,
     check_positive,
     check_rng,
@@ -659,8 +660,7 @@ class Optimizer:
 
     def __init__(self, params=None, lr: float = 0.01, step_fn=None):
         self.lr = check_positive(lr, "lr")
-        if step_fn is not None and not callable(step_fn):
-            raise TypeError(f"step_fn must be a function; got {type(step_fn).__name__}.")
+        check_functions(step_fn=step_fn)
         self.step_fn = step_fn
         self.slots = _slots(params)
         self.state: dict = {}

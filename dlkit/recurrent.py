@@ -20,6 +20,7 @@ small generated grammar (:func:`toy_text`, :func:`text_scores`), character windo
 
 from __future__ import annotations
 
+import functools
 import numbers
 import re
 
@@ -442,6 +443,7 @@ def toy_text(n_sentences: int = 700, rng=None) -> str:
     return " ".join(sentences)
 
 
+@functools.cache  # built once: text_scores runs on every move of the temperature explorer
 def _grammar_pattern():
     det = r"(?:the|a|an)"
     adj = "(?:" + "|".join(_ADJECTIVES) + ")"
@@ -541,6 +543,22 @@ def with_temperature(probs, temperature: float) -> np.ndarray:
     return weights / weights.sum(axis=-1, keepdims=True)
 
 
+def _check_start(text, alphabet: str, T: int, name: str = "start") -> str:
+    """``text`` that a next-character model can read: a str of at least ``T`` characters, all
+    in ``alphabet``; raises ValueError saying which."""
+    if not isinstance(text, str) or len(text) < T:
+        raise ValueError(
+            f"{name} must be a str of at least T={T} characters (the model reads T at a time); "
+            f"got {text!r}."
+        )
+    unknown = sorted(set(text) - set(alphabet))
+    if unknown:
+        raise ValueError(
+            f"{name} has characters the model never saw: {unknown}; use only {alphabet!r}."
+        )
+    return text
+
+
 def sample_text(
     predict,
     start: str,
@@ -561,16 +579,7 @@ def sample_text(
     ``n_samples`` texts, ``start`` included, each ``len(start) + n_chars`` long.
     """
     T = check_int(T, "T", minimum=1)
-    if not isinstance(start, str) or len(start) < T:
-        raise ValueError(
-            f"start must be a str of at least T={T} characters (the model reads T at a time); "
-            f"got {start!r}."
-        )
-    unknown = sorted(set(start) - set(alphabet))
-    if unknown:
-        raise ValueError(
-            f"start has characters the model never saw: {unknown}; use only {alphabet!r}."
-        )
+    _check_start(start, alphabet, T)
     n_chars = check_int(n_chars, "n_chars", minimum=0)
     n_samples = check_int(n_samples, "n_samples", minimum=1)
     rng = check_rng(rng)

@@ -57,10 +57,9 @@ class TemperatureExplorer(_Interactive):
                 "alphabet must be a str of distinct characters (char_windows returns it)."
             )
         self.T = check_int(T, "T", minimum=1)
-        self.start = self._text("start", start, alphabet)
-        self.context = self._text(
-            "context", start[-self.T :] if context is None else context, alphabet
-        )
+        self.start = recurrent._check_start(start, alphabet, self.T)
+        context = start[-self.T :] if context is None else context
+        self.context = recurrent._check_start(context, alphabet, self.T, "context")
         self.predict, self.alphabet = predict, alphabet
         self.temperature = float(temperature)
         self.n_chars = check_int(n_chars, "n_chars", minimum=1)
@@ -80,15 +79,6 @@ class TemperatureExplorer(_Interactive):
                     f"predict gave probabilities of shape {self.probs.shape} for one window; "
                     f"expected ({len(alphabet)},), one per character of the alphabet."
                 )
-
-    def _text(self, name: str, text, alphabet: str) -> str:
-        """``text`` (start or context) checked: a str of at least T characters of the alphabet."""
-        if not isinstance(text, str) or len(text) < self.T:
-            raise ValueError(f"{name} must be a str of at least T={self.T} characters.")
-        unknown = sorted(set(text) - set(alphabet))
-        if unknown:
-            raise ValueError(f"{name} has characters the model never saw: {unknown}.")
-        return text
 
     def sample(self) -> str:
         """The text written at the current temperature and seed (``start`` left out)."""
